@@ -1,0 +1,30 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { UserError } from "../core/errors.js";
+
+/** One `evalgate <name>` command. `run` returns the process exit code. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * node:util parseArgs with user-facing errors: an unknown flag or a missing value becomes a
+ * UserError that shows the command's usage, not a stack trace.
+ */
+export function parseCommandArgs<T extends Options>(
+  command: Pick<Command, "name" | "usage">,
+  argv: string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new UserError(`evalgate ${command.name}: ${reason}\nusage: ${command.usage}`);
+  }
+}
