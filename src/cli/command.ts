@@ -1,12 +1,23 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UserError } from "../core/errors.js";
 
+/** Where a command writes. The bin passes process streams; tests pass collectors. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stdout/stderr is an interactive terminal (live progress bars). */
+  isTTY: boolean;
+  /** Working directory against which relative paths in arguments resolve. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
 /** One `evalgate <name>` command. `run` returns the process exit code. */
 export interface Command {
   name: string;
   summary: string;
   usage: string;
-  run(argv: string[]): Promise<number>;
+  run(argv: string[], io: CliIO): Promise<number>;
 }
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -25,6 +36,6 @@ export function parseCommandArgs<T extends Options>(
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new UserError(`evalgate ${command.name}: ${reason}\nusage: ${command.usage}`);
+    throw new UserError(`${reason}\nusage: ${command.usage}`);
   }
 }

@@ -1,0 +1,50 @@
+import { EvalgateError, ExitCode } from "../core/errors.js";
+import type { CliIO, Command } from "./command.js";
+import { commands } from "./commands/index.js";
+
+function helpText(list: readonly Command[]): string {
+  const width = Math.max(0, ...list.map((c) => c.name.length));
+  const lines = list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `evalgate — evaluation harness with LLM judges\n\nusage: evalgate <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nRun \`evalgate <command> --help\` for a command's options.\n`;
+}
+
+export function processIO(): CliIO {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    isTTY: Boolean(process.stderr.isTTY),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+/** Runs one evalgate invocation and returns its exit code. Never throws. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    (name === undefined ? io.err : io.out)(helpText(commands));
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`evalgate: unknown command "${name}". Run \`evalgate --help\` to see the commands.\n`);
+    return ExitCode.usage;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(`usage: ${command.usage}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof EvalgateError) {
+      io.err(`evalgate ${command.name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const detail = err instanceof Error ? err.message : String(err);
+    io.err(
+      `evalgate ${command.name}: internal error: ${detail}\nThis is a bug in evalgate; please report it with the command you ran.\n`,
+    );
+    return 70;
+  }
+}

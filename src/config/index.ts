@@ -1,0 +1,1 @@
+export { type LoadedYaml, loadYamlFile, parseYamlText } from "./yaml-file.js";
