@@ -1,0 +1,38 @@
+import type { MatrixEntry } from "../scoring/index.js";
+
+const LIGHT: Record<MatrixEntry["verdict"], string> = {
+  green: "green",
+  yellow: "yellow",
+  red: "red",
+  insufficient: "n/a",
+};
+
+export function formatRate(rate: number | null): string {
+  return rate === null ? "—" : `${(rate * 100).toFixed(1)}%`;
+}
+
+export function formatInterval(entry: MatrixEntry): string {
+  if (!entry.interval) return "—";
+  return `${(entry.interval.low * 100).toFixed(0)}–${(entry.interval.high * 100).toFixed(0)}%`;
+}
+
+function pad(rows: string[][]): string {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
+  return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col]!)).join("  ").trimEnd()).join("\n");
+}
+
+/** The compact plain-text verdict table printed at the end of a run. */
+export function renderVerdictTable(entries: readonly MatrixEntry[]): string {
+  const header = ["feature", "model", "verdict", "pass", "95% CI", "scored", "unscored", "errors"];
+  const rows = entries.map((e) => [
+    e.feature,
+    e.model,
+    LIGHT[e.verdict],
+    formatRate(e.passRate),
+    formatInterval(e),
+    `${e.scored}/${e.n}`,
+    String(e.unscored),
+    String(e.errors),
+  ]);
+  return `${pad([header, ...rows])}\n`;
+}

@@ -1,0 +1,165 @@
+import type { CellRecord, ModelPrices } from "../core/types.js";
+import { DEFAULT_MIN_COVERAGE, type Verdict, verdictFor } from "./verdict.js";
+import { type Interval, wilsonInterval } from "./wilson-interval.js";
+
+/** What the plan says about one (feature, model) pair before any record exists. */
+export interface PairPlan {
+  feature: string;
+  model: string;
+  /** Cells planned for this pair (examples × repeats). */
+  planned: number;
+  threshold: number;
+  yellowBand: number;
+  minCoverage?: number;
+  /** Whether this feature gates the run. */
+  gated: boolean;
+  prices?: ModelPrices | undefined;
+}
+
+/** One cell of the feature × model compatibility matrix, as written to run.json. */
+export interface MatrixEntry {
+  feature: string;
+  model: string;
+  n: number;
+  scored: number;
+  unscored: number;
+  errors: number;
+  /** Cells with no terminal record yet (interrupted or still to run). */
+  missing: number;
+  passed: number;
+  /** passed / scored; null when nothing was scored. */
+  passRate: number | null;
+  /** 95% Wilson interval of the pass rate. */
+  interval: Interval | null;
+  verdict: Verdict;
+  threshold: number;
+  yellowBand: number;
+  gated: boolean;
+  meanScore: number | null;
+  /** How many responses got each score, index 0 = score 1. */
+  scoreCounts: [number, number, number, number];
+  inputTokens: number;
+  outputTokens: number;
+  /** USD for the model calls (judge calls excluded), when the catalog has prices. */
+  costUsd: number | null;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  /** Most common reasons for unscored and error cells, with counts. */
+  reasons: Record<string, number>;
+}
+
+interface PairState {
+  plan: PairPlan;
+  scored: number;
+  unscored: number;
+  errors: number;
+  passed: number;
+  scoreSum: number;
+  scoreCounts: [number, number, number, number];
+  inputTokens: number;
+  outputTokens: number;
+  latencies: number[];
+  reasons: Map<string, number>;
+}
+
+function percentile(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+/**
+ * Folds journal records into the matrix one at a time, so a 100k-cell journal is never held
+ * in memory (only latencies, one number per cell, are kept for percentiles).
+ */
+export class MatrixAccumulator {
+  private readonly pairs = new Map<string, PairState>();
+
+  constructor(plans: Iterable<PairPlan>) {
+    for (const plan of plans) {
+      this.pairs.set(`${plan.feature}\u0000${plan.model}`, {
+        plan,
+        scored: 0,
+        unscored: 0,
+        errors: 0,
+        passed: 0,
+        scoreSum: 0,
+        scoreCounts: [0, 0, 0, 0],
+        inputTokens: 0,
+        outputTokens: 0,
+        latencies: [],
+        reasons: new Map(),
+      });
+    }
+  }
+
+  /** Adds one terminal record. Records for pairs outside the plan are ignored (returns false). */
+  add(record: CellRecord): boolean {
+    const state = this.pairs.get(`${record.feature}\u0000${record.model}`);
+    if (!state) return false;
+    if (record.status === "scored" && record.score !== undefined) {
+      state.scored++;
+      state.scoreSum += record.score;
+      const bucket = Math.min(4, Math.max(1, Math.round(record.score))) - 1;
+      state.scoreCounts[bucket as 0 | 1 | 2 | 3]++;
+      if (record.score >= 3) state.passed++;
+    } else if (record.status === "error") {
+      state.errors++;
+    } else {
+      state.unscored++;
+    }
+    if (record.status !== "scored") {
+      const reason = record.errorClass ?? record.reason ?? record.status;
+      state.reasons.set(reason, (state.reasons.get(reason) ?? 0) + 1);
+    }
+    if (record.usage) {
+      state.inputTokens += record.usage.inputTokens;
+      state.outputTokens += record.usage.outputTokens;
+    }
+    if (record.latencyMs !== undefined) state.latencies.push(record.latencyMs);
+    return true;
+  }
+
+  entries(): MatrixEntry[] {
+    return [...this.pairs.values()].map((state) => {
+      const { plan } = state;
+      const passRate = state.scored > 0 ? state.passed / state.scored : null;
+      const coverage = plan.planned > 0 ? state.scored / plan.planned : 0;
+      const sortedLatencies = [...state.latencies].sort((a, b) => a - b);
+      const recorded = state.scored + state.unscored + state.errors;
+      const prices = plan.prices;
+      return {
+        feature: plan.feature,
+        model: plan.model,
+        n: plan.planned,
+        scored: state.scored,
+        unscored: state.unscored,
+        errors: state.errors,
+        missing: Math.max(0, plan.planned - recorded),
+        passed: state.passed,
+        passRate,
+        interval: state.scored > 0 ? wilsonInterval(state.passed, state.scored) : null,
+        verdict: verdictFor(passRate, coverage, {
+          threshold: plan.threshold,
+          yellowBand: plan.yellowBand,
+          minCoverage: plan.minCoverage ?? DEFAULT_MIN_COVERAGE,
+        }),
+        threshold: plan.threshold,
+        yellowBand: plan.yellowBand,
+        gated: plan.gated,
+        meanScore: state.scored > 0 ? state.scoreSum / state.scored : null,
+        scoreCounts: state.scoreCounts,
+        inputTokens: state.inputTokens,
+        outputTokens: state.outputTokens,
+        costUsd: prices
+          ? (state.inputTokens * prices.inputPerMillion +
+              state.outputTokens * prices.outputPerMillion) /
+            1_000_000
+          : null,
+        latencyP50Ms: percentile(sortedLatencies, 0.5),
+        latencyP95Ms: percentile(sortedLatencies, 0.95),
+        reasons: Object.fromEntries([...state.reasons.entries()].sort((a, b) => b[1] - a[1])),
+      };
+    });
+  }
+}
