@@ -1,0 +1,165 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { familyChainFor } from "../../catalog/index.js";
+import { type SourcePosition, UserError } from "../../core/errors.js";
+import { isVersionName, loadPromptRegistry, type PromptSummary } from "../../prompts/index.js";
+import { type CliIO, type Command, parseCommandArgs } from "../command.js";
+
+const DEFAULT_DEFINITIONS = "config/prompts";
+
+const USAGE = [
+  "evalgate prompts list [--definitions DIR] [--json]",
+  "       evalgate prompts render [--definitions DIR] --prompt ID --family FAMILY[,FAMILY...] [--version CONSTRAINT] --inputs FILE.json",
+].join("\n");
+
+/**
+ * `--family mixtral` expands to the built-in chain (mixtral, mistral); `--family a,b` is taken
+ * as the chain itself, for families the built-in table does not know.
+ */
+export function familyChainFromArgument(argument: string): string[] {
+  const names = argument
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  if (names.length === 0) throw new UserError(`--family is empty\nusage: ${USAGE}`);
+  if (names.length > 1) return names;
+  return familyChainFor(names[0]!) ?? names;
+}
+
+function positionInText(file: string, text: string, message: string): SourcePosition {
+  const m = /position (\d+)/.exec(message);
+  if (!m) return { file };
+  const before = text.slice(0, Number(m[1]));
+  const lines = before.split("\n");
+  return { file, line: lines.length, column: lines[lines.length - 1]!.length + 1 };
+}
+
+async function readInputs(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === "ENOENT"
+        ? "inputs file not found; pass a JSON file holding the template variables"
+        : `cannot read inputs file (${code ?? String(err)})`,
+      { file },
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new UserError(
+      `inputs file is not valid JSON (${message}); it must hold one object of template variables, e.g. {"content": "..."}`,
+      positionInText(file, text, message),
+    );
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new UserError(
+      'inputs file must hold one JSON object of template variables, e.g. {"content": "..."}',
+      { file },
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+function listText(prompts: PromptSummary[], root: string): string {
+  if (prompts.length === 0) return `no prompt definitions under ${root}\n`;
+  const rows = [["PROMPT", "FAMILY", "VERSIONS"]];
+  for (const prompt of prompts) {
+    for (const family of prompt.families) {
+      const older = family.files.some(
+        (f) => !isVersionName(f.slice(f.lastIndexOf("/") + 1).replace(/\.ya?ml$/, "")),
+      );
+      const versions = family.versions.join(", ") + (older ? " (older layout)" : "");
+      rows.push([prompt.promptId, family.family, versions]);
+    }
+  }
+  return `${table(rows)}\n`;
+}
+
+async function listCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(prompts, argv, {
+    definitions: { type: "string" },
+    json: { type: "boolean" },
+  });
+  const registry = await loadPromptRegistry(
+    resolve(io.cwd, values.definitions ?? DEFAULT_DEFINITIONS),
+  );
+  const summaries = registry.list();
+  if (values.json) {
+    const json = summaries.map((p) => ({
+      prompt_id: p.promptId,
+      families: p.families.map((f) => ({ family: f.family, versions: f.versions, files: f.files })),
+    }));
+    io.out(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    io.out(listText(summaries, registry.root));
+  }
+  return 0;
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value.trim() === "") {
+    throw new UserError(`prompts render needs ${flag}\nusage: ${USAGE}`);
+  }
+  return value;
+}
+
+async function renderCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(prompts, argv, {
+    definitions: { type: "string" },
+    prompt: { type: "string" },
+    family: { type: "string" },
+    version: { type: "string" },
+    inputs: { type: "string" },
+  });
+  const promptId = required(values.prompt, "--prompt ID");
+  const chain = familyChainFromArgument(required(values.family, "--family FAMILY"));
+  const inputsFile = resolve(io.cwd, required(values.inputs, "--inputs FILE.json"));
+  const registry = await loadPromptRegistry(
+    resolve(io.cwd, values.definitions ?? DEFAULT_DEFINITIONS),
+  );
+  const inputs = await readInputs(inputsFile);
+  const resolved = registry.resolve(promptId, chain, values.version);
+  const rendered = registry.render(resolved, inputs);
+  const output = {
+    prompt_id: rendered.promptId,
+    family: rendered.family,
+    version: rendered.version,
+    file: rendered.file,
+    messages: rendered.messages.map((m) => ({ role: m.role, content: m.content })),
+    params: rendered.params,
+  };
+  io.out(`${JSON.stringify(output, null, 2)}\n`);
+  return 0;
+}
+
+export const prompts: Command = {
+  name: "prompts",
+  summary: "List prompt definitions, or render one for given inputs",
+  usage: USAGE,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === "list") return listCommand(rest, io);
+    if (sub === "render") return renderCommand(rest, io);
+    throw new UserError(
+      `${sub === undefined ? "missing sub-command" : `unknown sub-command "${sub}"`}; use list or render\nusage: ${USAGE}`,
+    );
+  },
+};

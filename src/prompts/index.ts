@@ -1,0 +1,44 @@
+/**
+ * The prompts stage: a registry over a definitions folder in the AI gateway's layout, poetry
+ * version resolution, and Jinja2 rendering. Later stages import only from here.
+ */
+export {
+  PROMPT_ROLES,
+  type PromptDefinition,
+  type PromptRole,
+  promptDefinitionSchema,
+} from "./definition-schema.js";
+export { classifyDefinitionFile, OLDER_LAYOUT_VERSION } from "./definitions-layout.js";
+export {
+  type Filter,
+  gatewayFilters,
+  JinjaEnvironment,
+  type JinjaEnvironmentOptions,
+  TemplateRenderError,
+  TemplateSyntaxError,
+  UndefinedVariableError,
+} from "./jinja/index.js";
+export {
+  BASE_FAMILY,
+  loadPromptRegistry,
+  type PromptFamilySummary,
+  type PromptRegistry,
+  type PromptSummary,
+  type ResolvedDefinition,
+} from "./prompt-registry.js";
+export {
+  GATEWAY_INTERNAL_PARAMS,
+  mergeModelParams,
+  refuseIncludeName,
+} from "./render-definition.js";
+export {
+  compareVersions,
+  DEFAULT_VERSION_CONSTRAINT,
+  isVersionName,
+  parseVersion,
+  parseVersionConstraint,
+  selectVersion,
+  sortVersionNames,
+  type Version,
+  type VersionConstraint,
+} from "./version-constraints.js";

@@ -1,0 +1,267 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { CliIO } from "../../src/cli/command.js";
+import { familyChainFromArgument } from "../../src/cli/commands/prompts.js";
+import { main } from "../../src/cli/evalgate.js";
+
+const FIXTURES = join(import.meta.dirname, "..", "fixtures", "definitions");
+const GATEWAY = join(FIXTURES, "gateway");
+const PROBLEMS = join(FIXTURES, "problems");
+
+async function run(argv: string[], cwd = FIXTURES) {
+  let out = "";
+  let err = "";
+  const io: CliIO = {
+    out: (text) => {
+      out += text;
+    },
+    err: (text) => {
+      err += text;
+    },
+    isTTY: false,
+    cwd,
+    env: {},
+  };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "evalgate-prompts-cli-"));
+  await writeFile(
+    join(work, "explain.json"),
+    JSON.stringify({ content: "x = 1", language: "python", files: [] }),
+  );
+  await writeFile(join(work, "instruction.json"), JSON.stringify({ instruction: "Sort a list" }));
+  await writeFile(join(work, "broken.json"), '{\n  "content": "x",\n  oops\n}\n');
+  await writeFile(join(work, "array.json"), "[1, 2]");
+});
+
+function expectUserFailure(result: { code: number; out: string; err: string }, text: string) {
+  expect(result.code).toBe(2);
+  expect(result.out).toBe("");
+  expect(result.err).toContain(text);
+  expect(result.err).not.toMatch(/\n\s+at /);
+}
+
+describe("evalgate prompts render", () => {
+  it("expands a family name to its chain and prints exactly one JSON object", async () => {
+    const result = await run([
+      "prompts",
+      "render",
+      "--definitions",
+      "gateway",
+      "--prompt",
+      "chat/explain_code",
+      "--family",
+      "mixtral",
+      "--inputs",
+      join(work, "explain.json"),
+    ]);
+    expect(result.err).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.out).toBe(
+      `${JSON.stringify(
+        {
+          prompt_id: "chat/explain_code",
+          family: "mistral",
+          version: "1.0.0",
+          file: "chat/explain_code/mistral/1.0.0.yml",
+          messages: [
+            { role: "system", content: "" },
+            { role: "user", content: "[INST] Explain this python code:\nx = 1 [/INST]" },
+            { role: "assistant", content: "Here is an explanation of the python code:" },
+          ],
+          params: { temperature: 0, max_tokens: 1024, stop: ["[/INST]"] },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  });
+
+  it("falls back to base and picks the highest ^1.0.0 release", async () => {
+    const result = await run([
+      "prompts",
+      "render",
+      "--definitions",
+      GATEWAY,
+      "--prompt",
+      "chat/explain_code",
+      "--family",
+      "llama3",
+      "--inputs",
+      join(work, "explain.json"),
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual({
+      prompt_id: "chat/explain_code",
+      family: "base",
+      version: "1.0.1",
+      file: "chat/explain_code/base/1.0.1.yml",
+      messages: [
+        { role: "system", content: "You are a senior engineer who explains code clearly." },
+        { role: "user", content: "\nx = 1" },
+      ],
+      params: { temperature: 0.2, max_tokens: 4096, top_p: 0.9, timeout: 30, stop: ["</answer>"] },
+    });
+  });
+
+  it("takes a comma-separated chain and a version constraint", async () => {
+    const older = await run([
+      "prompts",
+      "render",
+      "--definitions",
+      GATEWAY,
+      "--prompt",
+      "code_suggestions/generations",
+      "--family",
+      "mixtral,mistral",
+      "--inputs",
+      join(work, "instruction.json"),
+    ]);
+    expect(older.code).toBe(0);
+    expect(JSON.parse(older.out)).toMatchObject({
+      family: "mixtral",
+      version: "1.0.0",
+      file: "code_suggestions/generations/mixtral.yml",
+      messages: [{ role: "user", content: "<s>[INST] Sort a list [/INST]" }],
+      params: { temperature: 0.3 },
+    });
+    const versioned = await run([
+      "prompts",
+      "render",
+      "--definitions",
+      GATEWAY,
+      "--prompt",
+      "code_suggestions/generations",
+      "--family",
+      "codestral",
+      "--version",
+      "^2.0.0",
+      "--inputs",
+      join(work, "instruction.json"),
+    ]);
+    expect(versioned.code).toBe(0);
+    expect(JSON.parse(versioned.out)).toMatchObject({
+      family: "codestral",
+      version: "2.0.0",
+      messages: [{ role: "user", content: "codestral 2.0.0: Sort a list" }],
+    });
+  });
+
+  const base = ["prompts", "render", "--definitions", GATEWAY, "--family", "mistral"];
+  it.each([
+    [["--prompt", "nope", "--inputs", "X/explain.json"], 'unknown prompt id "nope"'],
+    [
+      ["--prompt", "chat/explain_code", "--version", "^9.0.0", "--inputs", "X/explain.json"],
+      "available versions: 1.0.0",
+    ],
+    [
+      ["--prompt", "chat/explain_code", "--inputs", "X/broken.json"],
+      "broken.json:3:3: inputs file is not valid JSON",
+    ],
+    [["--prompt", "chat/explain_code", "--inputs", "X/array.json"], "must hold one JSON object"],
+    [["--prompt", "chat/explain_code", "--inputs", "X/missing.json"], "inputs file not found"],
+    [["--inputs", "X/explain.json"], "prompts render needs --prompt ID"],
+    [["--prompt", "chat/explain_code", "--inputs", "X/explain.json", "--bogus"], "Unknown option"],
+  ])("exits 2 with a message: %j", async (args, text) => {
+    const result = await run([...base, ...args.map((a) => a.replace("X/", `${work}/`))]);
+    expectUserFailure(result, text);
+  });
+
+  it("a missing variable exits 2 naming it", async () => {
+    const result = await run([
+      "prompts",
+      "render",
+      "--definitions",
+      PROBLEMS,
+      "--prompt",
+      "missing_var",
+      "--family",
+      "mistral",
+      "--inputs",
+      join(work, "instruction.json"),
+    ]);
+    expectUserFailure(result, 'variable "language" is undefined');
+    expect(result.err).toContain("missing_var/base/1.0.0.yml:5:");
+  });
+
+  it("a missing family folder exits 2 listing what was tried", async () => {
+    const result = await run([
+      "prompts",
+      "render",
+      "--definitions",
+      GATEWAY,
+      "--prompt",
+      "generate_description",
+      "--family",
+      "codellama",
+      "--inputs",
+      join(work, "explain.json"),
+    ]);
+    expectUserFailure(result, "families codellama, base; tried:");
+    expect(result.err).toContain("families that exist: mistral");
+  });
+});
+
+describe("evalgate prompts list", () => {
+  it("prints a table of prompt ids, families and versions", async () => {
+    const result = await run(["prompts", "list", "--definitions", "gateway"]);
+    expect(result.code).toBe(0);
+    expect(result.out).toBe(
+      [
+        "PROMPT                        FAMILY     VERSIONS",
+        "chat/explain_code             base       1.0.0, 1.0.1, 1.1.0-rc1, 2.0.0-dev",
+        "chat/explain_code             mistral    1.0.0",
+        "code_suggestions/generations  base       1.0.0",
+        "code_suggestions/generations  codestral  1.0.0, 1.2.0, 2.0.0",
+        "code_suggestions/generations  mixtral    1.0.0 (older layout)",
+        "generate_description          mistral    1.0.0 (older layout)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("--json prints machine-readable output", async () => {
+    const result = await run(["prompts", "list", "--definitions", GATEWAY, "--json"]);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.out) as { prompt_id: string; families: unknown[] }[];
+    expect(parsed.map((p) => p.prompt_id)).toEqual([
+      "chat/explain_code",
+      "code_suggestions/generations",
+      "generate_description",
+    ]);
+    expect(parsed[2]).toEqual({
+      prompt_id: "generate_description",
+      families: [
+        { family: "mistral", versions: ["1.0.0"], files: ["generate_description/mistral.yml"] },
+      ],
+    });
+  });
+
+  it("defaults to config/prompts under the working directory", async () => {
+    const result = await run(["prompts", "list"], work);
+    expectUserFailure(result, join(work, "config", "prompts"));
+  });
+
+  it("a missing or unknown sub-command exits 2 with usage", async () => {
+    expectUserFailure(await run(["prompts"]), "missing sub-command");
+    expectUserFailure(await run(["prompts", "show"]), 'unknown sub-command "show"');
+  });
+});
+
+describe("familyChainFromArgument", () => {
+  it.each([
+    ["mixtral", ["mixtral", "mistral"]],
+    ["codestral", ["codestral", "mistral"]],
+    ["mistral", ["mistral"]],
+    ["my_family", ["my_family"]],
+    ["a, b ,c", ["a", "b", "c"]],
+  ])("%s -> %j", (argument, chain) => {
+    expect(familyChainFromArgument(argument)).toEqual(chain);
+  });
+});
