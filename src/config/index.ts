@@ -1,1 +1,36 @@
+export { didYouMean } from "./did-you-mean.js";
+export { configFileSchemas, configJsonSchemas, jsonSchemaFor } from "./json-schemas.js";
+export {
+  type ConfigCheck,
+  type ConfigPart,
+  checkConfig,
+  type LoadedConfig,
+  type LoadedEvaluator,
+  loadConfig,
+  sortProblems,
+} from "./load-config.js";
+export {
+  type EntryFile,
+  entryFileSchema,
+  type GatewayConfig,
+  gatewaySchema,
+  type SuiteConfig,
+  suiteSchema,
+} from "./schemas/entry-schema.js";
+export { type EvaluatorFile, evaluatorFileSchema } from "./schemas/evaluator-schema.js";
+export {
+  type FeatureEntry,
+  type FeaturesFile,
+  featureEntrySchema,
+  featuresFileSchema,
+  RELEASE_STATES,
+} from "./schemas/features-schema.js";
+export { envVarName } from "./schemas/field-types.js";
+export {
+  type ModelEntry,
+  type ModelsFile,
+  modelEntrySchema,
+  modelsFileSchema,
+} from "./schemas/models-schema.js";
+export { defaultSuiteName, resolveSuite, type Suite, suiteNames } from "./suites.js";
 export { type LoadedYaml, loadYamlFile, parseYamlText } from "./yaml-file.js";

@@ -1,0 +1,185 @@
+import { type LoadedConfig, sortProblems } from "../config/index.js";
+import { type SourcePosition, UserError, UserErrors } from "../core/errors.js";
+import type { CatalogModel } from "../core/types.js";
+import { toCatalogModel } from "./catalog-model.js";
+import { checkSuitePairings, compatibilityProblem } from "./compatibility.js";
+import { familyChainFor, knownFamilies } from "./family-chains.js";
+
+export type ReleaseState = "ga" | "beta" | "experiment";
+
+/** One feature's settings with defaults applied and the dataset path made absolute. */
+export interface FeatureSettings {
+  id: string;
+  title: string;
+  releaseState: ReleaseState;
+  promptId: string;
+  /** Poetry-style constraint, default `^1.0.0`. */
+  promptVersion: string;
+  compatibleFamilies: string[];
+  /** Absolute dataset path; undefined for features evalgate has no dataset for. */
+  dataset: string | undefined;
+  evaluator: string | undefined;
+  metric: "pass_rate";
+  threshold: number;
+  yellowBand: number;
+  /** Where the feature is defined in features.yaml. */
+  position: SourcePosition;
+}
+
+export interface CompatibilityOptions {
+  /** The suite's `allow_incompatible`: evaluate the pair even though the family is not listed. */
+  allowIncompatible?: boolean;
+  /** Same as allowIncompatible (the name CONTRACTS.md first used). */
+  evaluateAnyway?: boolean;
+}
+
+export interface CompatibilityProblem {
+  feature: string;
+  model: string;
+  /** The model's family, when the model is known. */
+  family: string | undefined;
+  message: string;
+}
+
+export interface Catalog {
+  models: Map<string, CatalogModel>;
+  features: Map<string, FeatureSettings>;
+  /** `judge` for models marked role: judge in models.yaml, else `model`. */
+  roleOf(modelName: string): "model" | "judge";
+  /** The fallback chain for a family (overrides from models.yaml applied). Throws for unknown ones. */
+  familyChain(family: string): string[];
+  knownFamilies(): string[];
+  /** Null when `modelName` may serve `featureId` (or the suite allows incompatible pairs). */
+  checkCompatibility(
+    featureId: string,
+    modelName: string,
+    options?: CompatibilityOptions,
+  ): CompatibilityProblem | null;
+}
+
+export interface CatalogCheck {
+  /** Holds every model and feature that is valid; broken ones are left out and reported. */
+  catalog: Catalog;
+  problems: UserError[];
+}
+
+/** Build the catalog, collecting model and feature problems instead of throwing. */
+export function checkCatalog(config: LoadedConfig): CatalogCheck {
+  const problems: UserError[] = [];
+  const { models: modelsYaml, features: featuresYaml } = config;
+  const overrides = modelsYaml.value.families ?? {};
+  const families = knownFamilies(overrides);
+  const knownList = families.join(", ");
+
+  for (const [family, chain] of Object.entries(overrides)) {
+    chain.forEach((member, j) => {
+      if (familyChainFor(member, overrides) === undefined) {
+        problems.push(
+          new UserError(
+            `family chain of "${family}" names unknown family "${member}"; known families: ${knownList}. Add "${member}" under families: too or fix the name`,
+            modelsYaml.positionOf(["families", family, j]),
+          ),
+        );
+      }
+    });
+  }
+
+  const models = new Map<string, CatalogModel>();
+  const roles = new Map<string, "model" | "judge">();
+  modelsYaml.value.models.forEach((entry, i) => {
+    const positionOf = (path: readonly PropertyKey[]) =>
+      modelsYaml.positionOf(["models", i, ...path]);
+    const chain = familyChainFor(entry.family, overrides);
+    if (chain === undefined) {
+      problems.push(
+        new UserError(
+          `model "${entry.name}" has unknown family "${entry.family}"; known families: ${knownList}. Fix the family or add it under families: in ${modelsYaml.file}, e.g. ${entry.family}: [${entry.family}]`,
+          positionOf(["family"]),
+        ),
+      );
+    }
+    const model = toCatalogModel(entry, chain ?? [], positionOf, modelsYaml.file);
+    if (Array.isArray(model)) {
+      problems.push(...model);
+      return;
+    }
+    if (chain !== undefined && !models.has(entry.name)) {
+      models.set(entry.name, model);
+      roles.set(entry.name, entry.role);
+    }
+  });
+
+  const features = new Map<string, FeatureSettings>();
+  featuresYaml.value.features.forEach((f, i) => {
+    let ok = true;
+    f.compatible_families.forEach((family, j) => {
+      if (familyChainFor(family, overrides) === undefined) {
+        ok = false;
+        problems.push(
+          new UserError(
+            `feature "${f.id}" lists unknown family "${family}" in compatible_families; known families: ${knownList}`,
+            featuresYaml.positionOf(["features", i, "compatible_families", j]),
+          ),
+        );
+      }
+    });
+    if (f.threshold - f.yellow_band < 0) {
+      ok = false;
+      problems.push(
+        new UserError(
+          `feature "${f.id}": yellow_band ${f.yellow_band} is larger than threshold ${f.threshold}; make it at most ${f.threshold}`,
+          featuresYaml.positionOf(["features", i, "yellow_band"]),
+        ),
+      );
+    }
+    if (!ok || features.has(f.id)) return;
+    features.set(f.id, {
+      id: f.id,
+      title: f.title,
+      releaseState: f.release_state,
+      promptId: f.prompt_id,
+      promptVersion: f.prompt_version,
+      compatibleFamilies: [...f.compatible_families],
+      dataset: config.datasetFiles.get(f.id),
+      evaluator: f.evaluator,
+      metric: f.metric,
+      threshold: f.threshold,
+      yellowBand: f.yellow_band,
+      position: featuresYaml.positionOf(["features", i]),
+    });
+  });
+
+  const catalog: Catalog = {
+    models,
+    features,
+    roleOf: (name) => roles.get(name) ?? "model",
+    familyChain(family) {
+      const chain = familyChainFor(family, overrides);
+      if (chain === undefined) {
+        throw new UserError(
+          `unknown model family "${family}"; known families: ${knownList}. Add it under families: in ${modelsYaml.file}`,
+        );
+      }
+      return chain;
+    },
+    knownFamilies: () => [...families],
+    checkCompatibility: (featureId, modelName, options) =>
+      compatibilityProblem(catalog, featureId, modelName, options),
+  };
+  return { catalog, problems };
+}
+
+/**
+ * The catalog of a loaded config. Throws every problem found: unknown families and identifier
+ * prefixes, missing endpoint/region/api_version, and suites pairing a feature with a model of
+ * an incompatible family (unless the suite sets allow_incompatible: true).
+ */
+export function buildCatalog(config: LoadedConfig): Catalog {
+  const { catalog, problems } = checkCatalog(config);
+  problems.push(...checkSuitePairings(catalog, config));
+  if (problems.length > 0) {
+    const sorted = sortProblems(problems);
+    throw sorted.length === 1 ? sorted[0]! : new UserErrors(sorted);
+  }
+  return catalog;
+}

@@ -1,0 +1,260 @@
+import type { Catalog } from "../../catalog/index.js";
+import { checkCatalog, checkSuitePairings } from "../../catalog/index.js";
+import { checkConfig, type LoadedConfig, resolveSuite, sortProblems } from "../../config/index.js";
+import { UserError, UserErrors } from "../../core/errors.js";
+import type { Example } from "../../core/types.js";
+import { loadExamples } from "../../datasets/index.js";
+import { evaluatorFromYaml } from "../../judges/index.js";
+import {
+  loadPromptRegistry,
+  type PromptRegistry,
+  type ResolvedDefinition,
+} from "../../prompts/index.js";
+
+/** One line of the summary table: a feature × model pair of a checked suite. */
+export interface PairReport {
+  feature: string;
+  model: string;
+  /** Prompt file used after family fallback, relative to the definitions folder. */
+  promptFile: string | undefined;
+  version: string | undefined;
+  examplesChecked: number;
+  problems: number;
+  /** The pair is outside compatible_families but the suite sets allow_incompatible. */
+  incompatibleAllowed: boolean;
+}
+
+export interface ValidationReport {
+  /** Absolute path of the entry file. */
+  configFile: string;
+  suites: string[];
+  pairs: PairReport[];
+  problems: UserError[];
+  /** Not wrong, but worth knowing (e.g. an API key variable not set in this shell). */
+  warnings: string[];
+}
+
+function problemsOf(err: unknown): UserError[] {
+  if (err instanceof UserErrors) return [...err.problems];
+  if (err instanceof UserError) return [err];
+  throw err;
+}
+
+/**
+ * Judge templates are checked by the judges stage's own loader, so validate and run agree on
+ * what renders. A name/file mismatch is already reported by the config check.
+ */
+function checkEvaluators(config: LoadedConfig): UserError[] {
+  const problems: UserError[] = [];
+  for (const evaluator of config.evaluators.values()) {
+    if (evaluator.value.name !== evaluator.name) continue;
+    try {
+      evaluatorFromYaml(evaluator);
+    } catch (err) {
+      problems.push(...problemsOf(err));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Render every example with one resolved definition. Examples failing the same way are
+ * reported once, at the first such example, naming how many more there are.
+ */
+function renderExamples(
+  registry: PromptRegistry,
+  resolved: ResolvedDefinition,
+  examples: readonly Example[],
+  params: Record<string, unknown>,
+): UserError[] {
+  const failures = new Map<string, Example[]>();
+  for (const example of examples) {
+    try {
+      registry.render(resolved, example.inputs, params);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      failures.set(reason, [...(failures.get(reason) ?? []), example]);
+    }
+  }
+  return [...failures].map(([reason, failed]) => {
+    const first = failed[0]!;
+    const more =
+      failed.length > 1
+        ? ` (and ${failed.length - 1} more example(s) at lines ${failed
+            .slice(1, 11)
+            .map((e) => e.source.line)
+            .join(", ")}${failed.length > 11 ? ", …" : ""})`
+        : "";
+    return new UserError(
+      `example "${first.id}" does not render with ${resolved.file}${more}: ${reason}`,
+      { file: first.source.file, line: first.source.line },
+    );
+  });
+}
+
+interface PairContext {
+  config: LoadedConfig;
+  catalog: Catalog;
+  registry: PromptRegistry | undefined;
+  examplesOf: (feature: string) => Promise<Example[] | undefined>;
+  /** Problems already reported for a definition × dataset, so shared prompts are checked once. */
+  rendered: Map<string, number>;
+}
+
+async function checkPair(
+  ctx: PairContext,
+  featureId: string,
+  modelName: string,
+  allowIncompatible: boolean,
+  problems: UserError[],
+): Promise<PairReport | undefined> {
+  const feature = ctx.catalog.features.get(featureId);
+  const model = ctx.catalog.models.get(modelName);
+  if (!feature || !model) return undefined;
+  const report: PairReport = {
+    feature: featureId,
+    model: modelName,
+    promptFile: undefined,
+    version: undefined,
+    examplesChecked: 0,
+    problems: 0,
+    incompatibleAllowed:
+      allowIncompatible && ctx.catalog.checkCompatibility(featureId, modelName) !== null,
+  };
+  const fail = (found: UserError[]) => {
+    report.problems += found.length;
+    problems.push(...found);
+  };
+  if (!ctx.registry) return report;
+  let resolved: ResolvedDefinition;
+  try {
+    resolved = ctx.registry.resolve(feature.promptId, model.familyChain, feature.promptVersion);
+  } catch (err) {
+    // Models whose chains fall back to the same folder fail the same way: list it once.
+    for (const p of problemsOf(err)) {
+      report.problems += 1;
+      const key = `resolve:${featureId}:${p.message}`;
+      if (ctx.rendered.has(key)) continue;
+      ctx.rendered.set(key, 1);
+      problems.push(
+        new UserError(
+          `feature "${featureId}" with model "${modelName}" (family chain ${model.familyChain.join(" → ") || "(none)"}): ${p.message}`,
+          feature.position,
+        ),
+      );
+    }
+    return report;
+  }
+  report.promptFile = resolved.file;
+  report.version = resolved.version;
+  const examples = await ctx.examplesOf(featureId);
+  if (!examples) return report;
+  report.examplesChecked = examples.length;
+  const key = `render:${resolved.file}:${featureId}`;
+  const seen = ctx.rendered.get(key);
+  if (seen !== undefined) {
+    report.problems += seen;
+    return report;
+  }
+  const found = renderExamples(ctx.registry, resolved, examples, model.params);
+  ctx.rendered.set(key, found.length);
+  fail(found);
+  return report;
+}
+
+/**
+ * Check a config as a whole: every file, cross references, families and identifiers, and for
+ * each feature × model pair of the chosen suites that the prompt resolves and every example
+ * renders; plus every evaluator's judge prompt. Collects every problem instead of stopping.
+ */
+export async function validateConfig(
+  configFile: string,
+  options: { suite?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ValidationReport> {
+  const { partial: config, problems, unreadable } = await checkConfig(configFile);
+  const report: ValidationReport = {
+    configFile,
+    suites: [],
+    pairs: [],
+    problems,
+    warnings: [],
+  };
+  if (!config) return { ...report, problems: sortProblems(problems) };
+  report.configFile = config.entryFile;
+  if (unreadable.size > 0) {
+    report.warnings.push(
+      `${[...unreadable].join(" and ")} could not be read, so checks that need them (prompts, datasets, compatibility) were skipped; fix the problems below and run validate again`,
+    );
+  }
+  const { catalog, problems: catalogProblems } = checkCatalog(config);
+  problems.push(...catalogProblems);
+
+  const suites =
+    options.suite === undefined ? Object.keys(config.entry.value.suites) : [options.suite];
+  const resolvedSuites = suites.flatMap((name) => {
+    try {
+      return [resolveSuite(config, name)];
+    } catch (err) {
+      problems.push(...problemsOf(err));
+      return [];
+    }
+  });
+  report.suites = resolvedSuites.map((s) => s.name);
+  problems.push(...checkSuitePairings(catalog, config, report.suites));
+  problems.push(...checkEvaluators(config));
+
+  let registry: PromptRegistry | undefined;
+  try {
+    registry = await loadPromptRegistry(config.definitionsDir);
+  } catch (err) {
+    problems.push(...problemsOf(err));
+  }
+  const loadedExamples = new Map<string, Promise<Example[] | undefined>>();
+  const examplesOf = (featureId: string) => {
+    let pending = loadedExamples.get(featureId);
+    if (!pending) {
+      const file = catalog.features.get(featureId)?.dataset;
+      pending =
+        file === undefined
+          ? Promise.resolve(undefined)
+          : loadExamples(file).catch((err: unknown) => {
+              problems.push(...problemsOf(err));
+              return undefined;
+            });
+      loadedExamples.set(featureId, pending);
+    }
+    return pending;
+  };
+  const ctx: PairContext = { config, catalog, registry, examplesOf, rendered: new Map() };
+  const seenPairs = new Set<string>();
+  for (const suite of resolvedSuites) {
+    for (const featureId of suite.features) {
+      for (const modelName of suite.models) {
+        const key = `${featureId}\u0000${modelName}`;
+        if (seenPairs.has(key)) continue;
+        seenPairs.add(key);
+        const pair = await checkPair(ctx, featureId, modelName, suite.allowIncompatible, problems);
+        if (pair) report.pairs.push(pair);
+      }
+    }
+  }
+
+  const env = options.env ?? {};
+  const needed = new Map<string, string[]>();
+  for (const suite of resolvedSuites) {
+    for (const name of [...suite.models, suite.judge]) {
+      const variable = catalog.models.get(name)?.apiKeyEnv;
+      if (variable === undefined || env[variable] !== undefined) continue;
+      const users = needed.get(variable) ?? [];
+      if (!users.includes(name)) users.push(name);
+      needed.set(variable, users);
+    }
+  }
+  for (const [variable, users] of needed) {
+    report.warnings.push(
+      `environment variable ${variable} is not set (used by ${users.join(", ")}); real runs need it, --simulate does not`,
+    );
+  }
+  report.problems = sortProblems(problems);
+  return report;
+}

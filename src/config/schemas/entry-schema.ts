@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { catalogName, envVarName, httpUrl, relativePath } from "./field-types.js";
+
+export const gatewaySchema = z
+  .strictObject({
+    url: httpUrl.describe("Base URL of the AI gateway, e.g. http://localhost:5052."),
+    api_version: z
+      .union([z.literal(1), z.literal(2)])
+      .default(2)
+      .describe(
+        "2: /v2/prompts returns {content, usage}; 1: /v1/prompts returns a bare JSON string.",
+      ),
+    token_env: envVarName
+      .optional()
+      .describe("Name of the environment variable holding the gateway token (never the token)."),
+  })
+  .describe("Route models through an AI gateway (suites opt in with via_gateway: true).");
+
+export const suiteSchema = z
+  .strictObject({
+    description: z.string().optional().describe("What this suite is for."),
+    features: z
+      .array(catalogName)
+      .min(1, "list at least one feature")
+      .describe("Feature ids from the features file."),
+    models: z
+      .array(catalogName)
+      .min(1, "list at least one model")
+      .describe("Model names from the models file."),
+    judge: catalogName
+      .optional()
+      .describe("Judge model for this suite (default: top-level judge)."),
+    repeats: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe("How many times each example is sent to each model (default 1)."),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Only the first N examples of each feature's dataset."),
+    gate: z
+      .boolean()
+      .default(false)
+      .describe("true: a red feature fails the run (exit code 1). Default false."),
+    allow_incompatible: z
+      .boolean()
+      .default(false)
+      .describe(
+        "true: evaluate feature × model pairs whose family is not in the feature's compatible_families (how a new family gets validated). Default false.",
+      ),
+    via_gateway: z
+      .boolean()
+      .default(false)
+      .describe(
+        "true: send requests through `gateway` (the gateway renders prompts). Default false.",
+      ),
+  })
+  .describe("A named selection of features × models to evaluate.");
+
+export const entryFileSchema = z
+  .strictObject({
+    models: relativePath.describe("Model catalog file, relative to this file."),
+    features: relativePath.describe("Feature settings file, relative to this file."),
+    definitions: relativePath.describe(
+      "Prompt definitions folder (gateway layout <prompt_id>/<family>/<version>.yml), relative to this file.",
+    ),
+    evaluators: relativePath.describe(
+      "Folder of evaluator rubrics (<name>.yaml), relative to this file.",
+    ),
+    judge: catalogName.describe("Default judge model: a model name from the models file."),
+    gateway: gatewaySchema.optional(),
+    default_suite: catalogName
+      .optional()
+      .describe("Suite used when none is named; may be omitted when there is only one suite."),
+    suites: z
+      .record(catalogName, suiteSchema)
+      .refine((s) => Object.keys(s).length > 0, "define at least one suite")
+      .describe("Named suites."),
+  })
+  .describe("evalgate entry file (evalgate.yaml).");
+
+export type GatewayConfig = z.output<typeof gatewaySchema>;
+export type SuiteConfig = z.output<typeof suiteSchema>;
+export type EntryFile = z.output<typeof entryFileSchema>;
