@@ -1,0 +1,80 @@
+import { type SourcePosition, UserError } from "../core/errors.js";
+import type { ChatMessage } from "../core/types.js";
+import {
+  gatewayFilters,
+  JinjaEnvironment,
+  TemplateRenderError,
+  TemplateSyntaxError,
+  UndefinedVariableError,
+} from "../prompts/index.js";
+import type { Evaluator } from "./evaluator-file.js";
+
+/** What a judge prompt template can use. */
+export interface JudgePromptVariables {
+  /** The rendered user message the model under test received. */
+  input: string;
+  /** The model's reply being judged. */
+  response: string;
+  /** The dataset's reference answer; rendered as "" when the example has none. */
+  reference: string | undefined;
+  /** The feature id, e.g. `code_generations`. */
+  feature: string;
+}
+
+export const JUDGE_PROMPT_VARIABLES = ["input", "response", "reference", "feature"] as const;
+
+type JudgeRole = "system" | "user";
+
+// Rubrics have no includes: a judge prompt is self-contained in its evaluator file.
+const environment = new JinjaEnvironment({ loader: () => undefined, filters: gatewayFilters });
+
+function templateError(evaluator: Evaluator, role: JudgeRole, err: unknown): unknown {
+  if (!(err instanceof TemplateRenderError) && !(err instanceof TemplateSyntaxError)) return err;
+  const where: SourcePosition = evaluator.positionOf(["judge_prompt", role]);
+  const field = `judge_prompt.${role}`;
+  const line = err.line !== undefined ? ` (template line ${err.line})` : "";
+  const detail = (err as { detail?: string }).detail ?? err.message;
+  if (err instanceof UndefinedVariableError) {
+    return new UserError(
+      `${field}: variable "${err.variable}" is undefined${line}; judge prompts can use ${JUDGE_PROMPT_VARIABLES.join(", ")}`,
+      where,
+    );
+  }
+  const kind = err instanceof TemplateSyntaxError ? "template syntax error" : "cannot render";
+  return new UserError(`${field}: ${kind}${line}: ${detail}`, where);
+}
+
+/** Render the evaluator's judge prompt for one response: a system and a user message. */
+export function renderJudgePrompt(
+  evaluator: Evaluator,
+  variables: JudgePromptVariables,
+): ChatMessage[] {
+  const context: Record<string, unknown> = { ...variables, reference: variables.reference ?? "" };
+  const messages: ChatMessage[] = [];
+  for (const role of ["system", "user"] as const) {
+    try {
+      const content = environment.renderString(
+        evaluator.judgePrompt[role],
+        context,
+        `${evaluator.file}#judge_prompt.${role}`,
+      );
+      messages.push({ role, content });
+    } catch (err) {
+      throw templateError(evaluator, role, err);
+    }
+  }
+  return messages;
+}
+
+/**
+ * Render once with placeholder values so a misspelt variable or a syntax error is reported
+ * when the evaluator loads, not halfway through a run.
+ */
+export function checkJudgePromptTemplates(evaluator: Evaluator): void {
+  renderJudgePrompt(evaluator, {
+    input: "input",
+    response: "response",
+    reference: "",
+    feature: "feature",
+  });
+}

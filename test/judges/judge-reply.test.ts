@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { parseJudgeReply } from "../../src/judges/index.js";
+
+const SCALE = [1, 2, 3, 4] as const;
+
+// [description, reply, expected score, expected reason]
+const replies: [string, string, number | null, string | undefined][] = [
+  ["the requested format", "SCORE: 3\nEXPLANATION: Correct but verbose.", 3, undefined],
+  ["lower case", "score: 4\nexplanation: fine", 4, undefined],
+  ["markdown bold label", "**Score:** 2\n**Explanation:** Misses the edge case.", 2, undefined],
+  ["markdown bold line", "**Score: 1**\nThe code does not compile.", 1, undefined],
+  ["bold number", "Score: **4**", 4, undefined],
+  ["a heading", "### Final Score: 3\nGood enough.", 3, undefined],
+  ["a bullet", "- Rating: 2\n- Reason: incomplete", 2, undefined],
+  ["out of four with slash", "Score: 3/4", 3, undefined],
+  ["out of four in words", "Rating: 2 out of 4", 2, undefined],
+  ["rating label", "Rating: 3", 3, undefined],
+  ["grade label", "Grade: 1", 1, undefined],
+  ["parenthesised scale in the label", "Score (1-4): 4", 4, undefined],
+  ["brackets around the number", "SCORE: [3]", 3, undefined],
+  ["trailing words", "SCORE: 3 (mostly correct)", 3, undefined],
+  ["trailing full stop", "SCORE: 2.", 2, undefined],
+  ["explanation first", "EXPLANATION: solid answer\nSCORE: 4", 4, undefined],
+  ["CRLF line endings", "SCORE: 3\r\nEXPLANATION: ok\r\n", 3, undefined],
+  ["xml tags", "<score>2</score>\n<explanation>too short</explanation>", 2, undefined],
+  ["a JSON object", '{"score": 4, "explanation": "exact match"}', 4, undefined],
+  ["fenced JSON", '```json\n{"score": "3", "explanation": "ok"}\n```', 3, undefined],
+  [
+    "the last score line when the judge reconsiders",
+    "SCORE: 2\nOn reflection the edge case is handled.\nSCORE: 3\nEXPLANATION: handled",
+    3,
+    undefined,
+  ],
+  [
+    "a score inside a code block is ignored",
+    "```python\nscore: 1\n```\nSCORE: 4\nEXPLANATION: right",
+    4,
+    undefined,
+  ],
+  ["leading reasoning", "The function is correct and idiomatic.\n\nSCORE: 4", 4, undefined],
+  // Never guessed from free text.
+  ["a number in prose", "I'd give it a 3 but the naming is poor.", null, "no_score"],
+  ["score mid-sentence", "Overall I think the Score: 3 is fair here.", null, "no_score"],
+  ["a bare number", "3", null, "no_score"],
+  ["an empty reply", "", null, "no_score"],
+  ["the template echoed", "SCORE: <1-4>\nEXPLANATION: <one sentence>", null, "no_score"],
+  ["a range", "SCORE: 3-4\nEXPLANATION: between good and excellent", null, "no_score"],
+  ["either of two", "Score: 2 or 3", null, "no_score"],
+  ["a score only inside a code block", "```\nSCORE: 4\n```", null, "no_score"],
+  ["a word instead of a number", "SCORE: three", null, "no_score"],
+  ["a label without a colon", "Score 3 seems right to me.", null, "no_score"],
+  ["the last line ambiguous", "SCORE: 3\nSCORE: 3-4", null, "no_score"],
+  // Explicit but unusable.
+  ["above the scale", "SCORE: 5\nEXPLANATION: perfect", null, "out_of_scale"],
+  ["zero", "SCORE: 0", null, "out_of_scale"],
+  ["negative", "SCORE: -1", null, "out_of_scale"],
+  ["a fraction", "SCORE: 3.5", null, "out_of_scale"],
+  ["another maximum", "Score: 3/5", null, "out_of_scale"],
+  ["out of ten", "Rating: 8 out of 10", null, "out_of_scale"],
+  ["JSON above the scale", '{"score": 7}', null, "out_of_scale"],
+  ["last line out of scale wins", "SCORE: 3\nSCORE: 9", null, "out_of_scale"],
+  // Refusals.
+  ["a plain refusal", "I can't help with that.", null, "refusal"],
+  ["an apologetic refusal", "I'm sorry, but I cannot evaluate this content.", null, "refusal"],
+  ["unable", "I am unable to provide a score for this request.", null, "refusal"],
+  ["must decline", "I must decline to grade this response.", null, "refusal"],
+  ["curly apostrophe", "I’m sorry, I can’t assist with that request.", null, "refusal"],
+  [
+    "not a refusal: figure of speech",
+    "I can't help noticing the loop is off by one.",
+    null,
+    "no_score",
+  ],
+  [
+    "a refusal phrase with a score line",
+    "I can't evaluate style, but correctness is fine.\nSCORE: 3",
+    3,
+    undefined,
+  ],
+];
+
+describe("parseJudgeReply", () => {
+  it.each(replies)("%s", (_name, reply, score, reason) => {
+    const parsed = parseJudgeReply(reply, SCALE);
+    expect(parsed.score).toBe(score);
+    expect(parsed.reason).toBe(reason);
+  });
+
+  it("takes the explanation from its label, without the score line", () => {
+    expect(parseJudgeReply("SCORE: 3\nEXPLANATION: Correct but\nverbose.", SCALE)).toEqual({
+      score: 3,
+      explanation: "Correct but\nverbose.",
+    });
+    expect(parseJudgeReply("Looks right to me.\n**Score:** 4", SCALE).explanation).toBe(
+      "Looks right to me.",
+    );
+    expect(parseJudgeReply('{"score": 2, "reason": "partial"}', SCALE).explanation).toBe("partial");
+  });
+
+  it("keeps the whole reply as the explanation when there is no score", () => {
+    expect(parseJudgeReply("  I'd give it a 3.  ", SCALE)).toEqual({
+      score: null,
+      reason: "no_score",
+      explanation: "I'd give it a 3.",
+    });
+  });
+
+  it("respects a narrower scale", () => {
+    expect(parseJudgeReply("SCORE: 4", [1, 4]).score).toBe(4);
+    expect(parseJudgeReply("SCORE: 2", [1, 4])).toMatchObject({
+      score: null,
+      reason: "out_of_scale",
+    });
+  });
+});
