@@ -1,0 +1,271 @@
+import {
+  BedrockRuntimeClient,
+  type BedrockRuntimeClientConfig,
+  ConverseCommand,
+  type ConverseCommandInput,
+  type ConverseCommandOutput,
+  type Message,
+  type SystemContentBlock,
+} from "@aws-sdk/client-bedrock-runtime";
+import { NodeHttp2Handler, NodeHttpHandler } from "@smithy/node-http-handler";
+import { UserError } from "../core/errors.js";
+import type {
+  CatalogModel,
+  ErrorClass,
+  ModelClient,
+  ModelRequest,
+  ModelResponse,
+} from "../core/types.js";
+import type { SecretScrubber } from "./api-keys.js";
+import { startDeadline } from "./call-deadline.js";
+import {
+  buildFailure,
+  classifyHttpStatus,
+  classifyNetworkError,
+  describeError,
+  type FailureParts,
+  looksLikeContextTooLong,
+  parseRetryAfterMs,
+  truncateDetail,
+} from "./error-classification.js";
+import { endpointLabel } from "./openai-compatible-client.js";
+
+/**
+ * Amazon Bedrock through the Converse API. Credentials: the AWS default chain (env vars,
+ * profiles, SSO, instance roles), or a Bedrock API key sent as a bearer token when the
+ * catalog names `api_key_env`. The SDK's retries are off (`maxAttempts: 1`): the runner
+ * owns retries.
+ */
+
+export type BedrockHttpVersion = "http1" | "http2";
+
+export interface BedrockClientBuild {
+  apiKey: string | undefined;
+  endpoint: string | undefined;
+  defaultTimeoutMs: number;
+  scrubber: SecretScrubber;
+  /**
+   * Protocol for the endpoint. Default: HTTP/2 for https (what the SDK uses for
+   * bedrock-runtime), HTTP/1.1 for a cleartext `http://` endpoint, since most private
+   * proxies and test servers do not speak HTTP/2 without TLS.
+   */
+  httpVersion?: BedrockHttpVersion;
+}
+
+const EXCEPTION_CLASSES: Record<string, ErrorClass> = {
+  ThrottlingException: "rate_limited",
+  ServiceQuotaExceededException: "rate_limited",
+  TooManyRequestsException: "rate_limited",
+  AccessDeniedException: "auth",
+  UnrecognizedClientException: "auth",
+  ExpiredTokenException: "auth",
+  InvalidSignatureException: "auth",
+  ServiceUnavailableException: "server",
+  InternalServerException: "server",
+  ModelNotReadyException: "server",
+  ModelErrorException: "server",
+  ModelTimeoutException: "timeout",
+  ResourceNotFoundException: "bad_request",
+  ConflictException: "bad_request",
+};
+
+export function createBedrockConverseClient(
+  model: CatalogModel,
+  build: BedrockClientBuild,
+): ModelClient {
+  if (!model.region) {
+    throw new UserError(
+      `Model "${model.name}" (${model.identifier}) is a Bedrock model and needs a region: add \`region: us-east-1\` (the region where the model is enabled) to it in the models file.`,
+    );
+  }
+  const isCleartext = build.endpoint?.startsWith("http://") ?? false;
+  const httpVersion = build.httpVersion ?? (isCleartext ? "http1" : "http2");
+  const config: BedrockRuntimeClientConfig = {
+    region: model.region,
+    maxAttempts: 1,
+    requestHandler:
+      httpVersion === "http2"
+        ? new NodeHttp2Handler({ disableConcurrentStreams: true })
+        : new NodeHttpHandler({ connectionTimeout: build.defaultTimeoutMs }),
+  };
+  if (build.endpoint) config.endpoint = build.endpoint;
+  if (build.apiKey) {
+    config.token = { token: build.apiKey };
+    // The SDK tries SigV4 first; prefer the bearer token so no AWS credentials are needed.
+    config.authSchemePreference = ["httpBearerAuth"];
+  }
+  return new BedrockConverseClient(model, new BedrockRuntimeClient(config), build);
+}
+
+class BedrockConverseClient implements ModelClient {
+  private readonly where: string;
+
+  constructor(
+    private readonly model: CatalogModel,
+    private readonly sdk: BedrockRuntimeClient,
+    private readonly build: BedrockClientBuild,
+  ) {
+    this.where = build.endpoint ? endpointLabel(build.endpoint) : `Bedrock in ${model.region}`;
+  }
+
+  async complete(request: ModelRequest): Promise<ModelResponse> {
+    const started = performance.now();
+    const deadline = startDeadline(request, this.build.defaultTimeoutMs);
+    try {
+      const output = await this.sdk.send(new ConverseCommand(this.converseInput(request)), {
+        abortSignal: deadline.signal,
+        requestTimeout: deadline.timeoutMs + 1_000,
+      });
+      return this.toResponse(output, request, performance.now() - started);
+    } catch (error) {
+      const parts = deadline.failure() ?? this.classify(error);
+      return buildFailure(
+        { ...parts, message: this.build.scrubber.scrub(parts.message) },
+        performance.now() - started,
+      );
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.sdk.destroy();
+  }
+
+  private converseInput(request: ModelRequest): ConverseCommandInput {
+    const system: SystemContentBlock[] = [];
+    const messages: Message[] = [];
+    for (const message of request.messages) {
+      // Converse rejects blank text blocks; an empty optional `assistant:` template is common.
+      if (message.content.trim() === "") continue;
+      if (message.role === "system") system.push({ text: message.content });
+      else messages.push({ role: message.role, content: [{ text: message.content }] });
+    }
+    const last = messages.at(-1);
+    const lastBlock = last?.content?.[0];
+    // A prefilled assistant turn must not end in whitespace, or Bedrock answers 400.
+    if (last?.role === "assistant" && lastBlock && "text" in lastBlock && lastBlock.text) {
+      lastBlock.text = lastBlock.text.trimEnd();
+    }
+    const params = request.params;
+    const inferenceConfig: NonNullable<ConverseCommandInput["inferenceConfig"]> = {};
+    if (typeof params.max_tokens === "number") inferenceConfig.maxTokens = params.max_tokens;
+    if (typeof params.temperature === "number") inferenceConfig.temperature = params.temperature;
+    if (typeof params.top_p === "number") inferenceConfig.topP = params.top_p;
+    if (Array.isArray(params.stop) && params.stop.length > 0) {
+      inferenceConfig.stopSequences = params.stop;
+    }
+    const input: ConverseCommandInput = { modelId: this.model.servedName, messages };
+    if (system.length > 0) input.system = system;
+    if (Object.keys(inferenceConfig).length > 0) input.inferenceConfig = inferenceConfig;
+    return input;
+  }
+
+  private toResponse(
+    output: ConverseCommandOutput,
+    request: ModelRequest,
+    latencyMs: number,
+  ): ModelResponse {
+    const requestId = output.$metadata.requestId;
+    const finishReason = normaliseStopReason(output.stopReason);
+    if (finishReason === "content_filter") {
+      return buildFailure(
+        {
+          errorClass: "content_filtered",
+          message: `model "${this.model.name}": Bedrock stopped the response (stopReason ${output.stopReason})`,
+          requestId,
+        },
+        latencyMs,
+      );
+    }
+    const blocks = output.output?.message?.content ?? [];
+    const text = blocks.map((block) => ("text" in block ? (block.text ?? "") : "")).join("");
+    const usage = output.usage
+      ? { inputTokens: output.usage.inputTokens ?? 0, outputTokens: output.usage.outputTokens ?? 0 }
+      : undefined;
+    const warnings: string[] = [];
+    if (request.responseFormat) {
+      warnings.push(
+        "Bedrock Converse: json_schema response_format not supported; sent as plain text",
+      );
+    }
+    if (request.logprobs) warnings.push("Bedrock Converse does not return logprobs");
+    const response: ModelResponse = { ok: true, text, finishReason, usage, latencyMs, requestId };
+    if (warnings.length > 0) response.warnings = warnings;
+    return response;
+  }
+
+  private classify(error: unknown): FailureParts {
+    const prefix = `model "${this.model.name}"`;
+    const e = error as {
+      name?: string;
+      message?: string;
+      $metadata?: { httpStatusCode?: number; requestId?: string };
+      $response?: { headers?: Record<string, string> };
+    };
+    const status = e?.$metadata?.httpStatusCode;
+    const requestId = e?.$metadata?.requestId;
+    const name = e?.name ?? "Error";
+    const detail = `${name}: ${e?.message ?? ""}`;
+    if (name === "CredentialsProviderError" || name === "TokenProviderError") {
+      return {
+        errorClass: "auth",
+        message: `${prefix}: no AWS credentials (${truncateDetail(detail)}); configure the AWS default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, …) or set api_key_env to a Bedrock API key variable`,
+      };
+    }
+    let errorClass: ErrorClass | undefined = EXCEPTION_CLASSES[name];
+    if (name === "ValidationException") {
+      errorClass = looksLikeContextTooLong(detail) ? "context_too_long" : "bad_request";
+    }
+    if (!errorClass && typeof status === "number" && status >= 400) {
+      errorClass = classifyHttpStatus(status, detail);
+    }
+    if (errorClass) {
+      const parts: FailureParts = {
+        errorClass,
+        message: `${prefix}: ${status ? `HTTP ${status} ` : ""}from ${this.where}: ${truncateDetail(detail)}${errorClass === "auth" ? this.authHint() : ""}`,
+        requestId,
+      };
+      if (status !== undefined) parts.status = status;
+      const retryAfterMs = parseRetryAfterMs(e.$response?.headers);
+      if (retryAfterMs !== undefined) parts.retryAfterMs = retryAfterMs;
+      return parts;
+    }
+    const networkClass = classifyNetworkError(error);
+    if (networkClass) {
+      return {
+        errorClass: networkClass,
+        message: `${prefix}: could not reach ${this.where}: ${describeError(error)}`,
+      };
+    }
+    return {
+      errorClass: "server",
+      message: `${prefix}: unexpected response from ${this.where}: ${describeError(error)}`,
+      requestId,
+    };
+  }
+
+  private authHint(): string {
+    return this.model.apiKeyEnv
+      ? ` (check the Bedrock API key in ${this.model.apiKeyEnv})`
+      : " (check the AWS credentials of the default chain and that the model is enabled in this region)";
+  }
+}
+
+export function normaliseStopReason(reason: string | undefined): string {
+  switch (reason) {
+    case "end_turn":
+    case "stop_sequence":
+      return "stop";
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "content_filtered":
+    case "guardrail_intervened":
+      return "content_filter";
+    case undefined:
+      return "unknown";
+    default:
+      return reason;
+  }
+}
