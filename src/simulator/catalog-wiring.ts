@@ -1,0 +1,43 @@
+import type { CatalogModel } from "../core/types.js";
+import { loadExamples } from "../datasets/index.js";
+import type { AnswerKeyEntry } from "./answer-key.js";
+
+/**
+ * Glue between a catalog and the simulator: which catalog model a wire name means, each
+ * model's family chain, and answer keys from the features' datasets.
+ */
+export interface SimulatorNames {
+  /** Wire name (served name / Bedrock model id / Azure deployment) -> catalog name. */
+  aliases: Record<string, string>;
+  /** Catalog name -> family chain, for the gateway endpoints. */
+  families: Record<string, string[]>;
+}
+
+/**
+ * When several catalog models share a wire name (a model and its judge entry usually do),
+ * the first one listed wins; judge requests are recognised by their tags regardless.
+ */
+export function simulatorNamesFromCatalog(models: Iterable<CatalogModel>): SimulatorNames {
+  const aliases: Record<string, string> = {};
+  const families: Record<string, string[]> = {};
+  for (const model of models) {
+    aliases[model.servedName] ??= model.name;
+    families[model.name] = model.familyChain;
+  }
+  return { aliases, families };
+}
+
+/** Reads each feature's dataset; examples without a reference cannot teach an answer. */
+export async function loadAnswerKey(
+  datasets: Iterable<[feature: string, file: string]>,
+  options: { limit?: number } = {},
+): Promise<AnswerKeyEntry[]> {
+  const entries: AnswerKeyEntry[] = [];
+  for (const [feature, file] of datasets) {
+    for (const example of await loadExamples(file, options)) {
+      if (example.reference === undefined) continue;
+      entries.push({ feature, inputs: example.inputs, reference: example.reference });
+    }
+  }
+  return entries;
+}

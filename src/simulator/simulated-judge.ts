@@ -1,0 +1,137 @@
+import { SeededRandom } from "./seeded-random.js";
+
+/**
+ * A simulated reference-guided judge: it finds the <reference> and <response> the judge
+ * prompt embeds, measures how close they are (bag-of-words F1, with a penalty when the
+ * response contradicts the reference: flipped negations, numbers the reference never says)
+ * and maps that onto the 1–4 scale with a little seeded per-judge noise.
+ */
+
+export interface Grade {
+  /** Word-level F1 between response and reference, in [0, 1]. */
+  similarity: number;
+  /** The response says something the reference does not: a negation or number changed. */
+  contradiction: boolean;
+}
+
+const WORD = /[a-z0-9_]+/g;
+const NEGATION = /\b(?:not|never|no|cannot|none)\b|n't\b/g;
+const NUMBER = /\d+(?:\.\d+)?/g;
+
+function wordCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const w of text.toLowerCase().match(WORD) ?? []) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return counts;
+}
+
+function total(counts: Map<string, number>): number {
+  let n = 0;
+  for (const c of counts.values()) n += c;
+  return n;
+}
+
+export function gradeAgainstReference(reference: string, response: string): Grade {
+  const ref = wordCounts(reference);
+  const res = wordCounts(response);
+  const refTotal = total(ref);
+  const resTotal = total(res);
+  let overlap = 0;
+  for (const [w, c] of res) overlap += Math.min(c, ref.get(w) ?? 0);
+  const similarity = refTotal === 0 || resTotal === 0 ? 0 : (2 * overlap) / (refTotal + resTotal);
+  const negRef = (reference.toLowerCase().match(NEGATION) ?? []).length;
+  const negRes = (response.toLowerCase().match(NEGATION) ?? []).length;
+  const refNumbers = new Set(reference.match(NUMBER) ?? []);
+  const strayNumber = (response.match(NUMBER) ?? []).some((n) => !refNumbers.has(n));
+  return { similarity, contradiction: negRef !== negRes || strayNumber };
+}
+
+export type JudgeScoreValue = 1 | 2 | 3 | 4;
+
+/** Thresholds chosen so near-reference answers land on 3–4 and degraded ones on 1–2. */
+export function scoreFromGrade(grade: Grade, noise: number): JudgeScoreValue {
+  let s = grade.similarity + noise;
+  if (grade.contradiction) s = Math.min(s, 0.5) - 0.1;
+  if (s >= 0.8) return 4;
+  if (s >= 0.6) return 3;
+  if (s >= 0.35) return 2;
+  return 1;
+}
+
+const EXPLANATIONS: Record<JudgeScoreValue, readonly string[]> = {
+  4: [
+    "The response matches the reference in substance and is complete.",
+    "The response covers every point of the reference accurately.",
+  ],
+  3: [
+    "The response is mostly correct but misses or blurs a minor point of the reference.",
+    "The response is largely in line with the reference, with small omissions.",
+  ],
+  2: [
+    "The response misses important parts of the reference or gets a key detail wrong.",
+    "The response is only partly correct and leaves out much of what the reference covers.",
+  ],
+  1: [
+    "The response is wrong or unrelated to what the reference answer says.",
+    "The response contradicts the reference or does not address the task.",
+  ],
+};
+
+export interface JudgeVerdict {
+  score: JudgeScoreValue | null;
+  text: string;
+}
+
+function between(text: string, open: string, close: string): string | undefined {
+  const start = text.indexOf(open);
+  if (start < 0) return undefined;
+  const end = text.indexOf(close, start + open.length);
+  if (end < 0) return undefined;
+  return text.slice(start + open.length, end).trim();
+}
+
+export interface JudgeMaterial {
+  reference: string | undefined;
+  response: string | undefined;
+}
+
+export function extractJudgeMaterial(text: string): JudgeMaterial {
+  return {
+    reference: between(text, "<reference>", "</reference>"),
+    response: between(text, "<response>", "</response>"),
+  };
+}
+
+export function looksLikeJudgeRequest(lastUserMessage: string): boolean {
+  return lastUserMessage.includes("<reference>") && lastUserMessage.includes("<response>");
+}
+
+/**
+ * Grades `material` as judge `judgeName`. Better judges (higher quality) are less noisy.
+ * `withoutScore` simulates a judge that forgets the SCORE line.
+ */
+export function judge(
+  judgeName: string,
+  judgeQuality: number,
+  material: JudgeMaterial,
+  withoutScore: boolean,
+): JudgeVerdict {
+  const random = SeededRandom.from(
+    "judge",
+    judgeName,
+    material.reference ?? "",
+    material.response ?? "",
+  );
+  if (withoutScore) {
+    return { score: null, text: "The response addresses the task reasonably well overall." };
+  }
+  if (material.response === undefined || material.reference === undefined) {
+    return {
+      score: 2,
+      text: "SCORE: 2\nEXPLANATION: There was no reference answer to check the response against.",
+    };
+  }
+  const amplitude = 0.04 + 0.12 * (1 - judgeQuality);
+  const noise = (random.next() * 2 - 1) * amplitude;
+  const score = scoreFromGrade(gradeAgainstReference(material.reference, material.response), noise);
+  return { score, text: `SCORE: ${score}\nEXPLANATION: ${random.pick(EXPLANATIONS[score])}` };
+}

@@ -1,0 +1,128 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { post, useSimulators } from "./simulator-test-support.js";
+
+const root = mkdtempSync(join(tmpdir(), "evalgate-sim-gw-"));
+function write(path: string, text: string) {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), text);
+}
+write(
+  "review/code/base/1.0.0.yml",
+  `name: base
+model: { name: generic, params: { max_tokens: 256 } }
+unit_primitives: [review]
+prompt_template:
+  user: |
+    Review this change:
+    {{ diff }}
+`,
+);
+// The mistral definition pads the prompt so the chosen family is visible in input_tokens.
+write(
+  "review/code/mistral/1.0.0.yml",
+  `name: mistral
+model: { name: mistral, params: { max_tokens: 256 } }
+unit_primitives: [review]
+prompt_template:
+  user: |
+    ${"You are a meticulous reviewer who reads every line. ".repeat(10)}
+    Review this change:
+    {{ diff }}
+`,
+);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const DIFF = "-    return total\n+    return round(total, 2)";
+const REFERENCE = "The change rounds the total to two decimal places before returning it.";
+const answerKey = [{ feature: "review", inputs: { diff: DIFF }, reference: REFERENCE }];
+const families = { "mixtral-8x7b": ["mixtral", "mistral"], "llama-3-8b": ["llama3"] };
+
+function body(name: string, extra: Record<string, unknown> = {}) {
+  return {
+    inputs: { diff: DIFF },
+    prompt_version: "^1.0.0",
+    model_metadata: {
+      provider: "custom_openai",
+      name,
+      endpoint: "http://vllm:8000/v1",
+      api_key: "k",
+      identifier: `custom_openai/${name}`,
+    },
+    ...extra,
+  };
+}
+
+describe("AI gateway prompt endpoints", () => {
+  const start = useSimulators();
+
+  it("v2 renders with the model's family chain and answers {content, usage}; v1 a bare string", async () => {
+    const sim = await start({
+      definitionsDir: root,
+      families,
+      answerKey,
+      profile: { defaults: { quality: 1 } },
+    });
+    const mixtral = await post(`${sim.url}/v2/prompts/review/code`, body("mixtral-8x7b"));
+    expect(mixtral.status).toBe(200);
+    const v2 = JSON.parse(mixtral.text);
+    expect(v2.content).toContain("rounds the total");
+    const llama = JSON.parse(
+      (await post(`${sim.url}/v2/prompts/review/code`, body("llama-3-8b"))).text,
+    );
+    // mixtral -> mistral folder (padded prompt); llama3 has no folder -> base.
+    expect(v2.usage.input_tokens).toBeGreaterThan(llama.usage.input_tokens + 50);
+    expect(llama.usage.output_tokens).toBeGreaterThan(5);
+    const v1 = await post(`${sim.url}/v1/prompts/review/code`, body("llama-3-8b"));
+    expect(v1.status).toBe(200);
+    expect(typeof JSON.parse(v1.text)).toBe("string");
+    expect(sim.stats().routes).toMatchObject({ gateway_v1: 1, gateway_v2: 2 });
+  });
+
+  it("answers 404 for unknown prompts, 422 for missing variables, 400 for bad bodies", async () => {
+    const sim = await start({ definitionsDir: root, families });
+    const unknown = await post(`${sim.url}/v2/prompts/review/nothing`, body("x"));
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.text).detail).toContain("review/nothing");
+    const missing = await post(`${sim.url}/v2/prompts/review/code`, body("x", { inputs: {} }));
+    expect(missing.status).toBe(422);
+    expect(JSON.parse(missing.text).detail).toContain("diff");
+    expect((await post(`${sim.url}/v2/prompts/review/code`, "{oops")).status).toBe(400);
+    expect((await post(`${sim.url}/v2/prompts/review/code`, { inputs: "no" })).status).toBe(400);
+  });
+
+  it("checks the gateway token (401 missing, 403 wrong) and allowed endpoints (421)", async () => {
+    const sim = await start({
+      definitionsDir: root,
+      profile: { gateway: { token: "gw-secret", allowed_endpoints: ["http://vllm:8000/v1"] } },
+    });
+    const url = `${sim.url}/v2/prompts/review/code`;
+    expect((await post(url, body("x"))).status).toBe(401);
+    expect((await post(url, body("x"), { authorization: "Bearer wrong" })).status).toBe(403);
+    const auth = { authorization: "Bearer gw-secret" };
+    expect((await post(url, body("x"), auth)).status).toBe(200);
+    const elsewhere = body("x");
+    elsewhere.model_metadata.endpoint = "http://evil:9999/v1";
+    expect((await post(url, elsewhere, auth)).status).toBe(421);
+  });
+
+  it("passes the named model's faults through as gateway errors", async () => {
+    const sim = await start({
+      definitionsDir: root,
+      profile: { models: { busy: { faults: { rate_429: 1 } } } },
+    });
+    const res = await post(`${sim.url}/v2/prompts/review/code`, body("busy"));
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(JSON.parse(res.text).detail).toBeTruthy();
+  });
+
+  it("answers 404 for every prompt when started without definitions", async () => {
+    const sim = await start();
+    const res = await post(`${sim.url}/v2/prompts/review/code`, body("x"));
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.text).detail).toContain("without prompt definitions");
+  });
+});
