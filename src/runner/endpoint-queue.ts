@@ -1,0 +1,229 @@
+/**
+ * One queue per endpoint, so each endpoint runs at its own limits and a slow or throttled
+ * endpoint never holds up the others. Limits: concurrency (adapted by AIMD on 429s),
+ * requests per minute (p-queue's sliding window) and tokens per minute (a token bucket).
+ */
+import PQueue from "p-queue";
+import type { CatalogModel, ModelLimits, ModelRequest, ModelResponse } from "../core/types.js";
+import { abortReason } from "./abort-signals.js";
+import { TokenBucket } from "./token-bucket.js";
+
+/**
+ * The queue key of a model: provider + endpoint + served name. Two catalog entries for the
+ * same served model on the same endpoint share a queue, because they share its limits.
+ * In gateway mode every model goes through the gateway, so pass its URL.
+ */
+export function endpointKeyFor(model: CatalogModel, options: { gatewayUrl?: string } = {}): string {
+  if (options.gatewayUrl) return `gateway|${options.gatewayUrl}|${model.identifier}`;
+  return `${model.provider}|${model.endpoint ?? model.region ?? ""}|${model.servedName}`;
+}
+
+/**
+ * Rough token count of a request before it is sent: ~4 characters per token for the prompt
+ * plus the completion budget, which is what rate limiters on the server side reserve too.
+ */
+export function estimateRequestTokens(request: ModelRequest): number {
+  let chars = 0;
+  for (const m of request.messages) chars += m.content.length;
+  const completion =
+    typeof request.params.max_tokens === "number" ? request.params.max_tokens : 256;
+  return Math.ceil(chars / 4) + completion;
+}
+
+export interface EndpointQueueOptions {
+  /** Successes in a row that earn back one concurrency slot after a 429. Default 10. */
+  recoveryWindow?: number;
+  /** Longest pause a Retry-After may impose on the whole endpoint. Default 120 s. */
+  maxPauseMs?: number;
+  now?: () => number;
+}
+
+export interface ScheduleOptions {
+  /** Tokens to reserve; defaults to 0 (no token limit applies). */
+  estimatedTokens?: number;
+  /** Higher runs first. Judge calls use 1 so started cells finish before new ones start. */
+  priority?: number;
+  /** Removes the call from the queue (or aborts the wait for tokens). */
+  signal?: AbortSignal;
+}
+
+export interface EndpointState {
+  key: string;
+  /** Configured `limits.concurrency`. */
+  maxConcurrency: number;
+  /** Current AIMD concurrency (≤ max). */
+  concurrency: number;
+  inFlight: number;
+  queued: number;
+  /** Remaining Retry-After pause, 0 when running. */
+  pausedForMs: number;
+  /** 429 responses seen. */
+  rateLimited: number;
+}
+
+export class EndpointQueue {
+  readonly key: string;
+  readonly limits: ModelLimits;
+  private readonly queue: PQueue;
+  private readonly tokens: TokenBucket | undefined;
+  private readonly recoveryWindow: number;
+  private readonly maxPauseMs: number;
+  private readonly now: () => number;
+  private current: number;
+  private successesSinceChange = 0;
+  private started = 0;
+  private startedAtLastDecrease = 0;
+  private rateLimitedCount = 0;
+  private pausedUntil = 0;
+  private resumeTimer: NodeJS.Timeout | undefined;
+
+  constructor(key: string, limits: ModelLimits, options: EndpointQueueOptions = {}) {
+    this.key = key;
+    this.limits = limits;
+    this.now = options.now ?? Date.now;
+    this.recoveryWindow = options.recoveryWindow ?? 10;
+    this.maxPauseMs = options.maxPauseMs ?? 120_000;
+    this.current = Math.max(1, Math.floor(limits.concurrency));
+    this.queue = new PQueue({ concurrency: this.current, ...rateWindow(limits.requestsPerMinute) });
+    this.tokens = limits.tokensPerMinute
+      ? new TokenBucket(limits.tokensPerMinute, this.now)
+      : undefined;
+  }
+
+  /** Runs `call` when the endpoint has room, and learns from its response. */
+  async schedule(
+    call: () => Promise<ModelResponse>,
+    options: ScheduleOptions = {},
+  ): Promise<ModelResponse> {
+    const { signal } = options;
+    const estimate = options.estimatedTokens ?? 0;
+    try {
+      return await this.queue.add(
+        async () => {
+          if (this.tokens && estimate > 0) await this.tokens.take(estimate, signal);
+          const startNumber = ++this.started;
+          const response = await call();
+          this.observe(response, startNumber, estimate);
+          return response;
+        },
+        { priority: options.priority ?? 0, signal },
+      );
+    } catch (err) {
+      if (signal?.aborted) throw abortReason(signal);
+      throw err;
+    }
+  }
+
+  state(): EndpointState {
+    return {
+      key: this.key,
+      maxConcurrency: Math.max(1, Math.floor(this.limits.concurrency)),
+      concurrency: this.current,
+      inFlight: this.queue.pending,
+      queued: this.queue.size,
+      pausedForMs: Math.max(0, this.pausedUntil - this.now()),
+      rateLimited: this.rateLimitedCount,
+    };
+  }
+
+  /** Stops the Retry-After timer so a finished run does not keep the process alive. */
+  close(): void {
+    clearTimeout(this.resumeTimer);
+    this.queue.start();
+  }
+
+  private observe(response: ModelResponse, startNumber: number, estimate: number): void {
+    if (response.ok) {
+      if (this.tokens && response.usage) {
+        this.tokens.adjust(response.usage.inputTokens + response.usage.outputTokens - estimate);
+      }
+      this.successesSinceChange++;
+      const max = Math.max(1, Math.floor(this.limits.concurrency));
+      if (this.successesSinceChange >= this.recoveryWindow && this.current < max) {
+        this.setConcurrency(this.current + 1);
+      }
+      return;
+    }
+    if (response.errorClass !== "rate_limited") return;
+    this.rateLimitedCount++;
+    // Calls started before the last decrease belong to the burst that caused it; halving
+    // again for each of them would collapse concurrency to 1 after a single overload.
+    if (startNumber > this.startedAtLastDecrease) {
+      this.startedAtLastDecrease = this.started;
+      this.setConcurrency(Math.max(1, Math.floor(this.current / 2)));
+    } else {
+      this.successesSinceChange = 0;
+    }
+    if (response.retryAfterMs !== undefined && response.retryAfterMs > 0) {
+      this.pauseFor(Math.min(response.retryAfterMs, this.maxPauseMs));
+    }
+  }
+
+  private setConcurrency(value: number): void {
+    this.current = value;
+    this.successesSinceChange = 0;
+    this.queue.concurrency = value;
+  }
+
+  private pauseFor(ms: number): void {
+    const until = this.now() + ms;
+    if (until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    this.queue.pause();
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = undefined;
+      this.queue.start();
+    }, ms);
+  }
+}
+
+/** A smooth requests-per-minute window: per second when ≥ 60 rpm, else one per interval. */
+function rateWindow(rpm: number | undefined): {
+  intervalCap?: number;
+  interval?: number;
+  strict?: boolean;
+} {
+  if (!rpm || rpm <= 0) return {};
+  if (rpm >= 60) return { intervalCap: Math.floor(rpm / 60), interval: 1000, strict: true };
+  return { intervalCap: 1, interval: Math.ceil(60_000 / rpm), strict: true };
+}
+
+/** The queues of one run, created on first use. */
+export class EndpointQueues {
+  private readonly queues = new Map<string, EndpointQueue>();
+  private readonly options: EndpointQueueOptions;
+
+  constructor(options: EndpointQueueOptions = {}) {
+    this.options = options;
+  }
+
+  /** The queue for `key`; the first caller's limits define it. */
+  get(key: string, limits: ModelLimits): EndpointQueue {
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = new EndpointQueue(key, limits, this.options);
+      this.queues.set(key, queue);
+    }
+    return queue;
+  }
+
+  forModel(model: CatalogModel, options: { gatewayUrl?: string } = {}): EndpointQueue {
+    return this.get(endpointKeyFor(model, options), model.limits);
+  }
+
+  states(): EndpointState[] {
+    return [...this.queues.values()].map((q) => q.state());
+  }
+
+  /** Sum of configured concurrencies: how many calls all endpoints can take at once. */
+  totalConcurrency(): number {
+    let sum = 0;
+    for (const q of this.queues.values()) sum += q.state().maxConcurrency;
+    return sum;
+  }
+
+  close(): void {
+    for (const q of this.queues.values()) q.close();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The runner: plan cells, select a shard, skip finished cells, execute each through
+ * per-endpoint queues with one retry layer and a response cache, journal every record, and
+ * merge shard folders. See docs/drafts/runner.md.
+ */
+export { isAbortError, sleep } from "./abort-signals.js";
+export {
+  EndpointQueue,
+  type EndpointQueueOptions,
+  EndpointQueues,
+  type EndpointState,
+  endpointKeyFor,
+  estimateRequestTokens,
+  type ScheduleOptions,
+} from "./endpoint-queue.js";
+export {
+  type CellExecutor,
+  type CellExecutorOptions,
+  createCellExecutor,
+  PASSING_SCORE,
+} from "./execute-cell.js";
+export {
+  forEachJournalRecord,
+  JOURNAL_FILE,
+  type JournalContents,
+  type JournalReadResult,
+  type JournalSink,
+  JournalWriter,
+  type JournalWriterOptions,
+  journalPathIn,
+  readJournal,
+  truncateTornTail,
+} from "./journal.js";
+export { type MergeResult, mergeRuns } from "./merge-runs.js";
+export {
+  cellIdFor,
+  countPlannedCells,
+  makeCell,
+  type PlannedCell,
+  type PlannedFeature,
+  type PlanSpec,
+  planCells,
+} from "./plan-cells.js";
+export {
+  type CacheKeyParts,
+  type CacheStats,
+  cacheKeyFor,
+  DEFAULT_CACHE_DIR,
+  ResponseCache,
+  type ResponseCacheOptions,
+} from "./response-cache.js";
+export { loadResumeState, type ResumeState, skipFinished } from "./resume-run.js";
+export {
+  type BackoffState,
+  backoffDelayMs,
+  callWithTimeout,
+  isRetryable,
+  RETRYABLE_ERROR_CLASSES,
+  type RetryOptions,
+  RetryPolicy,
+  type RetryResult,
+} from "./retry-policy.js";
+export {
+  inFlightLimitFor,
+  type RunCellsOptions,
+  type RunCellsResult,
+  type RunProgress,
+  runCells,
+} from "./run-cells.js";
+export {
+  newRunId,
+  RUN_MANIFEST_FILE,
+  RUN_MANIFEST_SCHEMA_VERSION,
+  type RunManifest,
+  readRunManifest,
+  runManifestPathIn,
+  writeRunManifest,
+} from "./run-manifest.js";
+export { manifestPairs, type RunSuiteOptions, type RunSuiteResult, runSuite } from "./run-suite.js";
+export {
+  type ScheduledClient,
+  type ScheduledClientOptions,
+  type ScheduledResponse,
+  scheduleClient,
+  timeoutMsFor,
+} from "./scheduled-client.js";
+export {
+  formatShard,
+  isInShard,
+  parseShard,
+  type Shard,
+  selectShard,
+  shardFromEnv,
+  shardIndexOf,
+} from "./shard-cells.js";
+export { type PlannedPair, planSuite, type RunSelection, type SuitePlan } from "./suite-plan.js";
+export { TokenBucket } from "./token-bucket.js";

@@ -1,0 +1,247 @@
+/**
+ * From a loaded config and a suite to everything a run needs before its first call: which
+ * features and models, the prompt definition each pair resolves to, each feature's examples
+ * (sharded), each model's judge, and the config hash that identifies the run. Every problem
+ * is found here, together, before anything is sent.
+ */
+import { buildCatalog, type Catalog, type FeatureSettings } from "../catalog/index.js";
+import { didYouMean, type LoadedConfig, type Suite } from "../config/index.js";
+import { UserError, UserErrors } from "../core/errors.js";
+import { contentHash, sha256Hex } from "../core/hashing.js";
+import type { CatalogModel, Example } from "../core/types.js";
+import { loadExamples } from "../datasets/index.js";
+import { type Evaluator, evaluatorFromYaml } from "../judges/index.js";
+import {
+  loadPromptRegistry,
+  type PromptRegistry,
+  type ResolvedDefinition,
+} from "../prompts/index.js";
+import { isInShard, type Shard } from "./shard-cells.js";
+
+/** What the user narrowed the suite to on the command line. */
+export interface RunSelection {
+  features?: string[];
+  models?: string[];
+  limit?: number;
+  repeats?: number;
+}
+
+export interface PlannedPair {
+  feature: string;
+  model: string;
+  /** Cells planned for this pair in this run (this shard's examples × repeats). */
+  planned: number;
+  threshold: number;
+  yellowBand: number;
+  gated: boolean;
+  prices: CatalogModel["prices"];
+  judge: string;
+  resolved: ResolvedDefinition;
+}
+
+export interface SuitePlan {
+  suite: Suite;
+  catalog: Catalog;
+  registry: PromptRegistry;
+  features: FeatureSettings[];
+  models: CatalogModel[];
+  /** Judge model per model under test (never the model itself unless the suite says so). */
+  judgeOf: Map<string, CatalogModel>;
+  evaluators: Map<string, Evaluator>;
+  examples: Map<string, Example[]>;
+  pairs: PlannedPair[];
+  repeats: number;
+  limit: number | undefined;
+  /** Hash of everything that decides results; shards of one run share it. */
+  configHash: string;
+  /** The resolved config, secrets-free (the catalog holds env var names, never values). */
+  resolvedConfig: Record<string, unknown>;
+}
+
+function pick<T>(
+  kind: string,
+  requested: readonly string[],
+  known: ReadonlyMap<string, T>,
+  problems: UserError[],
+): T[] {
+  const found: T[] = [];
+  for (const name of requested) {
+    const item = known.get(name);
+    if (item) found.push(item);
+    else
+      problems.push(
+        new UserError(
+          `unknown ${kind} "${name}"${didYouMean(name, [...known.keys()])}; known: ${[...known.keys()].join(", ")}`,
+        ),
+      );
+  }
+  return found;
+}
+
+/**
+ * The judge for `model`: the suite's judge, unless that is the same underlying model (same
+ * identifier) and the suite did not name it explicitly — then the first other `role: judge`
+ * model in the catalog, so no model grades its own answers by accident.
+ */
+function chooseJudge(
+  model: CatalogModel,
+  judge: CatalogModel,
+  explicit: boolean,
+  catalog: Catalog,
+): CatalogModel | undefined {
+  if (explicit || judge.identifier !== model.identifier) return judge;
+  for (const candidate of catalog.models.values()) {
+    if (catalog.roleOf(candidate.name) === "judge" && candidate.identifier !== model.identifier) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+export async function planSuite(
+  config: LoadedConfig,
+  suite: Suite,
+  selection: RunSelection,
+  shard: Shard | undefined,
+): Promise<SuitePlan> {
+  const catalog = buildCatalog(config);
+  const problems: UserError[] = [];
+  const features = pick(
+    "feature",
+    selection.features ?? suite.features,
+    catalog.features,
+    problems,
+  );
+  const models = pick("model", selection.models ?? suite.models, catalog.models, problems);
+  const judgeModel = catalog.models.get(suite.judge);
+  if (!judgeModel)
+    problems.push(new UserError(`unknown judge model "${suite.judge}"`, suite.position));
+  if (problems.length > 0) throw new UserErrors(problems);
+
+  const explicitJudge = config.entry.value.suites[suite.name]?.judge !== undefined;
+  const judgeOf = new Map<string, CatalogModel>();
+  for (const model of models) {
+    const judge = chooseJudge(model, judgeModel!, explicitJudge, catalog);
+    if (judge) judgeOf.set(model.name, judge);
+    else
+      problems.push(
+        new UserError(
+          `model "${model.name}" would judge its own answers (the judge "${suite.judge}" is the same model); add another model with role: judge to the catalog, or set judge: ${suite.judge} on suite "${suite.name}" to allow it explicitly`,
+          suite.position,
+        ),
+      );
+  }
+
+  for (const feature of features) {
+    if (!feature.dataset || !feature.evaluator) {
+      problems.push(
+        new UserError(
+          `feature "${feature.id}" has no ${feature.dataset ? "evaluator" : "dataset"}; add one in the features file or leave the feature out of the run`,
+          feature.position,
+        ),
+      );
+    }
+    for (const model of models) {
+      const problem = catalog.checkCompatibility(feature.id, model.name, {
+        allowIncompatible: suite.allowIncompatible,
+      });
+      if (problem) problems.push(new UserError(problem.message, suite.position));
+    }
+  }
+  if (problems.length > 0) throw new UserErrors(problems);
+
+  const registry = await loadPromptRegistry(config.definitionsDir);
+  const evaluators = new Map<string, Evaluator>();
+  for (const feature of features) {
+    const name = feature.evaluator!;
+    const loaded = config.evaluators.get(name);
+    if (!loaded) {
+      problems.push(
+        new UserError(`evaluator "${name}" not found in ${config.evaluatorsDir}`, feature.position),
+      );
+      continue;
+    }
+    if (!evaluators.has(name)) evaluators.set(name, evaluatorFromYaml(loaded));
+  }
+
+  const limit = selection.limit ?? suite.limit;
+  const repeats = selection.repeats ?? suite.repeats;
+  const examples = new Map<string, Example[]>();
+  const datasetHash: Record<string, string> = {};
+  for (const feature of features) {
+    const all = await loadExamples(feature.dataset!, limit === undefined ? {} : { limit });
+    // The dataset's identity is its examples (ids, inputs, references), not its file path.
+    datasetHash[feature.id] = sha256Hex(
+      all.map((e) => contentHash([e.id, e.inputs, e.reference])).join(""),
+    );
+    examples.set(feature.id, shard ? all.filter((e) => isInShard(e.id, shard)) : all);
+  }
+
+  const pairs: PlannedPair[] = [];
+  for (const feature of features) {
+    for (const model of models) {
+      try {
+        const resolved = registry.resolve(
+          feature.promptId,
+          model.familyChain,
+          feature.promptVersion,
+        );
+        pairs.push({
+          feature: feature.id,
+          model: model.name,
+          planned: examples.get(feature.id)!.length * repeats,
+          threshold: feature.threshold,
+          yellowBand: feature.yellowBand,
+          gated: suite.gate,
+          prices: model.prices,
+          judge: judgeOf.get(model.name)!.name,
+          resolved,
+        });
+      } catch (err) {
+        if (err instanceof UserError) problems.push(err);
+        else throw err;
+      }
+    }
+  }
+  if (problems.length > 0) throw new UserErrors(problems);
+
+  const judgeModels = [...new Set(judgeOf.values())];
+  const resolvedConfig = {
+    suite: { ...suite, position: undefined },
+    selection: {
+      features: features.map((f) => f.id),
+      models: models.map((m) => m.name),
+      limit,
+      repeats,
+    },
+    models: [...models, ...judgeModels.filter((j) => !models.includes(j))],
+    features: features.map((f) => ({ ...f, position: undefined, dataset: undefined })),
+    judges: Object.fromEntries([...judgeOf].map(([m, j]) => [m, j.name])),
+    evaluators: Object.fromEntries(
+      [...evaluators].map(([name, e]) => [name, contentHash([e.scale, e.judgePrompt])]),
+    ),
+    prompts: pairs.map((p) => ({
+      feature: p.feature,
+      model: p.model,
+      file: p.resolved.file,
+      version: p.resolved.version,
+      definition: contentHash(p.resolved.definition),
+    })),
+    datasets: datasetHash,
+  };
+  return {
+    suite,
+    catalog,
+    registry,
+    features,
+    models,
+    judgeOf,
+    evaluators,
+    examples,
+    pairs,
+    repeats,
+    limit,
+    configHash: contentHash(resolvedConfig),
+    resolvedConfig,
+  };
+}
