@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from "./evalgate.js";
-
+// The AWS SDK warns on every Bedrock client that Node 20 support ends soon; evalgate supports
+// Node 20.19+ on purpose, and the warning would drown the run's own output. Set before the
+// SDK loads, hence the dynamic import.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const { main } = await import("./evalgate.js");
 process.exitCode = await main(process.argv.slice(2));

@@ -1,2 +1,8 @@
+export {
+  type RunReport,
+  SUMMARY_MARKDOWN_FILE,
+  type WriteRunReportsOptions,
+  writeRunReports,
+} from "./run-report-files.js";
 export { renderSummaryMarkdown, type SummaryContext } from "./summary-markdown.js";
 export { formatInterval, formatRate, renderVerdictTable } from "./verdict-table.js";

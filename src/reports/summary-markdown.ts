@@ -25,7 +25,10 @@ function escapeCell(text: string): string {
 }
 
 /** Short Markdown note for a merge request: status line, then the matrix as a table. */
-export function renderSummaryMarkdown(entries: readonly MatrixEntry[], ctx: SummaryContext): string {
+export function renderSummaryMarkdown(
+  entries: readonly MatrixEntry[],
+  ctx: SummaryContext,
+): string {
   const lines: string[] = [];
   lines.push(`## evalgate: ${ctx.suite}`);
   lines.push("");
@@ -39,7 +42,9 @@ export function renderSummaryMarkdown(entries: readonly MatrixEntry[], ctx: Summ
   lines.push(status);
   if (!ctx.complete && ctx.resumeCommand) lines.push(`Resume with \`${ctx.resumeCommand}\`.`);
   lines.push("");
-  lines.push("| feature | model | verdict | pass rate | 95% CI | threshold | scored | unscored | errors |");
+  lines.push(
+    "| feature | model | verdict | pass rate | 95% CI | threshold | scored | unscored | errors |",
+  );
   lines.push("|---|---|---|---:|---:|---:|---:|---:|---:|");
   for (const e of entries) {
     lines.push(

@@ -5,15 +5,43 @@ import { evaluateGate, MatrixAccumulator } from "../../src/scoring/index.js";
 
 function entries() {
   const acc = new MatrixAccumulator([
-    { feature: "code_generations", model: "gpt-4o", planned: 4, threshold: 0.8, yellowBand: 0.1, gated: true },
-    { feature: "duo_chat", model: "mistral|7b", planned: 4, threshold: 0.8, yellowBand: 0.1, gated: true },
+    {
+      feature: "code_generations",
+      model: "gpt-4o",
+      planned: 4,
+      threshold: 0.8,
+      yellowBand: 0.1,
+      gated: true,
+    },
+    {
+      feature: "duo_chat",
+      model: "mistral|7b",
+      planned: 4,
+      threshold: 0.8,
+      yellowBand: 0.1,
+      gated: true,
+    },
   ]);
   const base = { exampleId: "e", repeat: 0, finishedAt: "2026-01-01T00:00:00Z" };
   for (const score of [4, 4, 3, 4]) {
-    acc.add({ ...base, cellId: "a", feature: "code_generations", model: "gpt-4o", status: "scored", score } as CellRecord);
+    acc.add({
+      ...base,
+      cellId: "a",
+      feature: "code_generations",
+      model: "gpt-4o",
+      status: "scored",
+      score,
+    } as CellRecord);
   }
   for (const score of [1, 2, 4, 3]) {
-    acc.add({ ...base, cellId: "b", feature: "duo_chat", model: "mistral|7b", status: "scored", score } as CellRecord);
+    acc.add({
+      ...base,
+      cellId: "b",
+      feature: "duo_chat",
+      model: "mistral|7b",
+      status: "scored",
+      score,
+    } as CellRecord);
   }
   return acc.entries();
 }

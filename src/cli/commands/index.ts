@@ -1,7 +1,12 @@
 import type { Command } from "../command.js";
+import { prompts } from "./prompts.js";
+import { runCommand } from "./run.js";
+import { schema } from "./schema.js";
+import { simulate } from "./simulate.js";
+import { validate } from "./validate.js";
 
 /**
  * Every `evalgate` command, in the order `evalgate --help` lists them. Each lives in its own
  * file under this folder and is added here with one import and one entry.
  */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [runCommand, validate, prompts, simulate, schema];

@@ -1,0 +1,82 @@
+/**
+ * `evalgate run --simulate`: one in-process simulator stands in for every endpoint the
+ * config names, while each model keeps its identity (served name, Bedrock model id, Azure
+ * deployment), so a user's exact configuration can be dry-run offline.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { LoadedConfig } from "../config/index.js";
+import type { CatalogModel } from "../core/types.js";
+import type { SuitePlan } from "../runner/index.js";
+import {
+  loadAnswerKey,
+  loadSimulatorProfile,
+  type RunningSimulator,
+  simulatorNamesFromCatalog,
+  startSimulator,
+} from "../simulator/index.js";
+
+/** Placeholder for API keys the catalog names but the simulator does not check. */
+const SIMULATED_KEY = "simulated-api-key";
+/**
+ * Bedrock models authenticate to the simulator with a bearer key from this variable, so an
+ * offline run never walks the AWS credential chain (which would probe instance metadata).
+ */
+const SIMULATED_BEDROCK_KEY_ENV = "EVALGATE_SIMULATED_BEDROCK_KEY";
+
+export interface SimulatedEndpoints {
+  simulator: RunningSimulator;
+  profileFile: string | undefined;
+  /** The model pointed at the simulator, with placeholder credentials. */
+  reachModel(model: CatalogModel): CatalogModel;
+  /** The environment with placeholders for unset key variables, so offline runs need none. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** `--simulate-profile FILE`, else `simulator-profile.yaml` beside the entry file, if any. */
+export function defaultProfileFile(config: LoadedConfig): string | undefined {
+  const beside = join(dirname(config.entryFile), "simulator-profile.yaml");
+  return existsSync(beside) ? beside : undefined;
+}
+
+export async function startSimulatedEndpoints(
+  config: LoadedConfig,
+  plan: SuitePlan,
+  profileFile: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<SimulatedEndpoints> {
+  const profile = profileFile ? await loadSimulatorProfile(profileFile) : undefined;
+  const names = simulatorNamesFromCatalog(plan.catalog.models.values());
+  const answerKey = await loadAnswerKey(
+    plan.features.map((f) => [f.id, f.dataset!] as [string, string]),
+    plan.limit === undefined ? {} : { limit: plan.limit },
+  );
+  const simulator = await startSimulator({
+    ...(profile ? { profile } : {}),
+    definitionsDir: config.definitionsDir,
+    answerKey,
+    aliases: names.aliases,
+    families: names.families,
+  });
+  const simulatedEnv: NodeJS.ProcessEnv = { ...env };
+  for (const model of plan.catalog.models.values()) {
+    if (model.apiKeyEnv && !simulatedEnv[model.apiKeyEnv])
+      simulatedEnv[model.apiKeyEnv] = SIMULATED_KEY;
+  }
+  simulatedEnv[SIMULATED_BEDROCK_KEY_ENV] = SIMULATED_KEY;
+  const tokenEnv = config.entry.value.gateway?.token_env;
+  if (tokenEnv && !simulatedEnv[tokenEnv]) simulatedEnv[tokenEnv] = SIMULATED_KEY;
+  return {
+    simulator,
+    profileFile,
+    env: simulatedEnv,
+    reachModel: (model) => ({
+      ...model,
+      endpoint: model.provider === "openai_compatible" ? `${simulator.url}/v1` : simulator.url,
+      apiKeyEnv: model.provider === "bedrock" ? SIMULATED_BEDROCK_KEY_ENV : model.apiKeyEnv,
+      // Per-minute quotas belong to the provider, which is not there; the client's own
+      // concurrency stays. Rehearse quotas with the profile's `limits` (429s) instead.
+      limits: { concurrency: model.limits.concurrency },
+    }),
+  };
+}
