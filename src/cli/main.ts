@@ -3,5 +3,10 @@
 // Node 20.19+ on purpose, and the warning would drown the run's own output. Set before the
 // SDK loads, hence the dynamic import.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// `evalgate run | head` closes stdout early; that is the reader's choice, not a crash.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
 const { main } = await import("./evalgate.js");
 process.exitCode = await main(process.argv.slice(2));

@@ -71,7 +71,8 @@ export async function writeRunReports(
     accumulator.add(record);
   });
   const entries = accumulator.entries();
-  const complete = entries.every((e) => e.missing === 0);
+  const missingShards = Array.isArray(manifest.missingShards) ? manifest.missingShards : [];
+  const complete = entries.every((e) => e.missing === 0) && missingShards.length === 0;
   const gate = manifest.gate === true;
   const gateOutcome = evaluateGate(entries, { gate, allowYellow: options.allowYellow ?? true });
   const finishedAt =

@@ -62,6 +62,31 @@ function checkShards(dirs: string[], manifests: RunManifest[]) {
   return { shards, missingShards };
 }
 
+type ManifestPair = { feature: string; model: string; planned: number; [key: string]: unknown };
+
+/** Each shard planned its own examples; the merged run planned their sum, pair by pair. */
+function sumPlanned(manifests: RunManifest[]): { pairs?: ManifestPair[]; planned?: number } {
+  const byKey = new Map<string, ManifestPair>();
+  for (const m of manifests) {
+    for (const pair of (m.pairs ?? []) as ManifestPair[]) {
+      const key = `${pair.feature}\u0000${pair.model}`;
+      const seen = byKey.get(key);
+      if (seen) seen.planned += pair.planned;
+      else byKey.set(key, { ...pair });
+    }
+  }
+  if (byKey.size === 0) return {};
+  const pairs = [...byKey.values()];
+  return { pairs, planned: pairs.reduce((sum, p) => sum + p.planned, 0) };
+}
+
+function latestFinish(manifests: RunManifest[]): string | null {
+  const times = manifests
+    .map((m) => m.finishedAt)
+    .filter((t): t is string => typeof t === "string");
+  return times.length === manifests.length ? times.sort().at(-1)! : null;
+}
+
 export async function mergeRuns(dirs: readonly string[], outDir: string): Promise<MergeResult> {
   if (dirs.length === 0) throw new UserError("merge needs at least one run folder");
   const sources = dirs.map((d) => resolve(d));
@@ -128,6 +153,9 @@ export async function mergeRuns(dirs: readonly string[], outDir: string): Promis
   const manifest: RunManifest = {
     ...first,
     shard: undefined,
+    ...sumPlanned(manifests),
+    ...(missingShards.length > 0 ? { missingShards } : {}),
+    finishedAt: latestFinish(manifests),
     mergedFrom: sources.map((dir, i) => ({
       dir,
       runId: manifests[i]!.runId,

@@ -1,5 +1,7 @@
 import type { Command } from "../command.js";
+import { mergeCommand } from "./merge.js";
 import { prompts } from "./prompts.js";
+import { reportCommand } from "./report.js";
 import { runCommand } from "./run.js";
 import { schema } from "./schema.js";
 import { simulate } from "./simulate.js";
@@ -9,4 +11,12 @@ import { validate } from "./validate.js";
  * Every `evalgate` command, in the order `evalgate --help` lists them. Each lives in its own
  * file under this folder and is added here with one import and one entry.
  */
-export const commands: readonly Command[] = [runCommand, validate, prompts, simulate, schema];
+export const commands: readonly Command[] = [
+  runCommand,
+  mergeCommand,
+  reportCommand,
+  validate,
+  prompts,
+  simulate,
+  schema,
+];

@@ -1,0 +1,45 @@
+import { relative, resolve } from "node:path";
+import { ExitCode, UserError } from "../../core/errors.js";
+import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
+import { mergeRuns } from "../../runner/index.js";
+import { type Command, parseCommandArgs } from "../command.js";
+
+const usage = "evalgate merge DIR... --out DIR";
+
+export const mergeCommand: Command = {
+  name: "merge",
+  summary: "merge shard folders (evalgate run --shard I/N) into one run folder and report it",
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(
+      { name: "merge", usage },
+      argv,
+      { out: { type: "string" } },
+      true,
+    );
+    if (!values.out) throw new UserError(`--out DIR is required\nusage: ${usage}`);
+    if (positionals.length === 0)
+      throw new UserError(`name the shard folders to merge\nusage: ${usage}`);
+    const result = await mergeRuns(
+      positionals.map((d) => resolve(io.cwd, d)),
+      resolve(io.cwd, values.out),
+    );
+    const report = await writeRunReports(result.outDir);
+    const rel = relative(io.cwd, result.outDir) || ".";
+    io.out(renderVerdictTable(report.entries));
+    io.out(
+      `\nmerged ${positionals.length} folder(s), ${result.records} records${result.duplicates ? ` (${result.duplicates} duplicates kept once)` : ""} into ${rel}\n`,
+    );
+    if (result.missingShards.length > 0) {
+      io.err(
+        `evalgate merge: shard(s) ${result.missingShards.join(", ")} are missing; the merged run is incomplete\n`,
+      );
+      return ExitCode.incomplete;
+    }
+    if (!report.complete) {
+      io.err("evalgate merge: some planned cells have no record; the merged run is incomplete\n");
+      return ExitCode.incomplete;
+    }
+    return report.gateOutcome.failed ? ExitCode.gateFailed : ExitCode.ok;
+  },
+};
