@@ -3,23 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { CliIO } from "../../src/cli/command.js";
 import { main } from "../../src/cli/evalgate.js";
+import { collectingIO } from "../support/cli-io.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-
-function collectingIO(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    isTTY: false,
-    cwd,
-    env: {},
-  };
-  return { io, out: () => out.join(""), err: () => err.join("") };
-}
 
 type JsonSchema = {
   $schema?: string;

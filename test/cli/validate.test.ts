@@ -1,23 +1,10 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/command.js";
 import { main } from "../../src/cli/evalgate.js";
 import { change, type TempConfig, VALID_FILES, writeTempConfig } from "../config/temp-config.js";
+import { collectingIO } from "../support/cli-io.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-
-function collectingIO(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    isTTY: false,
-    cwd,
-    env,
-  };
-  return { io, out: () => out.join(""), err: () => err.join("") };
-}
 
 let temp: TempConfig | undefined;
 afterEach(async () => {
