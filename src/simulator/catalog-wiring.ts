@@ -9,7 +9,10 @@ import type { AnswerKeyEntry } from "./answer-key.js";
 export interface SimulatorNames {
   /** Wire name (served name / Bedrock model id / Azure deployment) -> catalog name. */
   aliases: Record<string, string>;
-  /** Catalog name -> family chain, for the gateway endpoints. */
+  /**
+   * Family -> fallback chain, for the gateway endpoints: the gateway is told a model's family
+   * (model_metadata.name), so this carries the catalog's chains, overrides included.
+   */
   families: Record<string, string[]>;
 }
 
@@ -22,7 +25,7 @@ export function simulatorNamesFromCatalog(models: Iterable<CatalogModel>): Simul
   const families: Record<string, string[]> = {};
   for (const model of models) {
     aliases[model.servedName] ??= model.name;
-    families[model.name] = model.familyChain;
+    families[model.family] ??= model.familyChain;
   }
   return { aliases, families };
 }

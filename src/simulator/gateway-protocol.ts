@@ -1,3 +1,5 @@
+import { sep } from "node:path";
+import { familyChainFor, parseIdentifier } from "../catalog/index.js";
 import type { ChatMessage } from "../core/types.js";
 import type { PromptRegistry } from "../prompts/index.js";
 import {
@@ -12,16 +14,17 @@ import { answerOutcome, type SimulatedFailure, type SimulatorCore } from "./simu
 
 /**
  * The AI gateway's prompt endpoints: `POST /v2/prompts/{prompt_id}` → `{content, usage}` and
- * `POST /v1/prompts/{prompt_id}` → a bare JSON string. The gateway renders the prompt itself
- * (family from the model's chain, else `base`) and answers as the named model. Errors are
- * FastAPI-style `{detail}`.
+ * `POST /v1/prompts/{prompt_id}` → a bare JSON string. As in the real gateway for self-hosted
+ * models, `model_metadata.name` is the model's family: the prompt is rendered from the first
+ * folder of that family's chain, else `base`. Which model answers comes from
+ * `model_metadata.identifier`. Errors are FastAPI-style `{detail}`.
  */
 
 type Json = Record<string, unknown>;
 
 export interface GatewaySetup {
   registry: PromptRegistry | undefined;
-  /** Model name -> family chain (catalog families). */
+  /** Family -> fallback chain, overriding and adding to the built-in chains. */
   families: Record<string, string[]>;
   token: string | undefined;
   allowedEndpoints: readonly string[] | undefined;
@@ -112,16 +115,29 @@ function parseBody(text: string): GatewayBody | string {
   return { inputs: inputs as Record<string, unknown>, promptVersion: version ?? undefined, meta };
 }
 
-/** The profile knows models by name; fall back to the identifier's served name. */
-function modelName(core: SimulatorCore, meta: Record<string, string | undefined>): string {
+/** `model_metadata.name` is a family; unknown families fall back to `base` alone. */
+function familyChain(setup: GatewaySetup, family: string | undefined): string[] {
+  if (!family) return [];
+  return familyChainFor(family, setup.families) ?? [];
+}
+
+/**
+ * The wire name of the model that answers: the identifier's served name (the simulator's
+ * aliases map it back to a catalog name), else `model_metadata.name`. The name is a family,
+ * shared by many models, so it only identifies a model when no identifier is sent.
+ */
+function answeringModel(meta: Record<string, string | undefined>): string {
   const identifier = meta["identifier"];
-  const served = identifier?.includes("/")
-    ? identifier.slice(identifier.indexOf("/") + 1)
-    : identifier;
-  const candidates = [meta["name"], served].filter((c): c is string => !!c);
-  return (
-    candidates.find((c) => core.modelState(c).profile.known) ?? candidates[0] ?? "gateway-default"
-  );
+  if (identifier) {
+    const parsed = parseIdentifier(identifier);
+    return typeof parsed === "string" ? identifier : parsed.servedName;
+  }
+  return meta["name"] || "gateway-default";
+}
+
+/** A gateway does not reveal where its definitions live: paths are relative to their root. */
+function withoutRoot(message: string, root: string): string {
+  return message.split(`${root}${sep}`).join("").split(root).join(".");
 }
 
 export async function handleGatewayPrompt(
@@ -164,12 +180,13 @@ export async function handleGatewayPrompt(
       registry === undefined ? " (the simulator was started without prompt definitions)" : "";
     return reject(core, exchange, 404, `Prompt '${promptId}' not found${why}.`);
   }
-  const name = modelName(core, body.meta);
+  const name = answeringModel(body.meta);
   let messages: ChatMessage[];
   let maxTokens: number | undefined;
   let stop: string[] | undefined;
   try {
-    const resolved = registry.resolve(promptId, setup.families[name] ?? [], body.promptVersion);
+    const chain = familyChain(setup, body.meta["name"]);
+    const resolved = registry.resolve(promptId, chain, body.promptVersion);
     try {
       const rendered = registry.render(resolved, body.inputs);
       messages = rendered.messages;
@@ -177,10 +194,10 @@ export async function handleGatewayPrompt(
       stop = rendered.params.stop;
     } catch (err) {
       // Like the gateway, any rendering failure (most often a missing variable) is a 422.
-      return reject(core, exchange, 422, (err as Error).message);
+      return reject(core, exchange, 422, withoutRoot((err as Error).message, registry.root));
     }
   } catch (err) {
-    return reject(core, exchange, 404, (err as Error).message);
+    return reject(core, exchange, 404, withoutRoot((err as Error).message, registry.root));
   }
   await core.serve(
     exchange,

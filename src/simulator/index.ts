@@ -32,7 +32,10 @@ export interface SimulatorOptions {
   definitionsDir?: string;
   /** Lets simulated models answer close to the references of these examples. */
   answerKey?: AnswerKeyEntry[];
-  /** Model name -> family chain, for the gateway endpoints. */
+  /**
+   * Family -> fallback chain for the gateway endpoints, over the built-in chains (the
+   * gateway is sent the family as `model_metadata.name`).
+   */
   families?: Record<string, string[]>;
   /** Wire name (served name, Bedrock model id, Azure deployment) -> catalog name. */
   aliases?: Record<string, string>;

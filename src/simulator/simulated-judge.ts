@@ -1,3 +1,4 @@
+import type { ChatMessage } from "../core/types.js";
 import { SeededRandom } from "./seeded-random.js";
 
 /**
@@ -101,8 +102,29 @@ export function extractJudgeMaterial(text: string): JudgeMaterial {
   };
 }
 
-export function looksLikeJudgeRequest(lastUserMessage: string): boolean {
-  return lastUserMessage.includes("<reference>") && lastUserMessage.includes("<response>");
+function hasJudgeTags(text: string): boolean {
+  return text.includes("<reference>") && text.includes("<response>");
+}
+
+/**
+ * The user message to grade: the last one carrying the judge tags. A judge re-ask (after an
+ * unparseable reply) appends the judge's reply and a corrective user message, so the tags
+ * are earlier in the conversation; grading them again keeps the re-ask's grade equal to a
+ * clean first ask's. Without tagged messages, the last user message.
+ */
+export function judgeMaterialMessage(messages: readonly ChatMessage[]): string {
+  let last: string | undefined;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!;
+    if (message.role !== "user") continue;
+    if (hasJudgeTags(message.content)) return message.content;
+    last ??= message.content;
+  }
+  return last ?? "";
+}
+
+export function looksLikeJudgeRequest(messages: readonly ChatMessage[]): boolean {
+  return messages.some((m) => m.role === "user" && hasJudgeTags(m.content));
 }
 
 /**

@@ -5,7 +5,12 @@ import type { FaultKind } from "./fault-injection.js";
 import { jsonAnswer } from "./json-schema-answer.js";
 import type { ModelProfile } from "./profile-schema.js";
 import { SeededRandom } from "./seeded-random.js";
-import { extractJudgeMaterial, judge, looksLikeJudgeRequest } from "./simulated-judge.js";
+import {
+  extractJudgeMaterial,
+  judge,
+  judgeMaterialMessage,
+  looksLikeJudgeRequest,
+} from "./simulated-judge.js";
 import { countPromptTokens, splitTokens } from "./text-tokens.js";
 
 /**
@@ -64,7 +69,7 @@ export class SimulatedModels {
     const seed = requestSeed(profile.name, messages);
     const random = SeededRandom.from("answer", seed);
     const lastUser = lastUserMessage(messages);
-    const isJudge = profile.role === "judge" || looksLikeJudgeRequest(lastUser);
+    const isJudge = profile.role === "judge" || looksLikeJudgeRequest(messages);
     let text: string;
     let score: number | undefined;
     let explanation: string | undefined;
@@ -75,10 +80,11 @@ export class SimulatedModels {
     if (input.fault === "refusal") {
       text = REFUSAL_TEXT;
     } else if (isJudge) {
-      const material = extractJudgeMaterial(lastUser);
+      const graded = judgeMaterialMessage(messages);
+      const material = extractJudgeMaterial(graded);
       if (material.reference === undefined) {
         material.reference = this.answerKey.match([
-          { role: "user", content: lastUser },
+          { role: "user", content: graded },
         ])?.entry.reference;
       }
       const verdict = judge(

@@ -18,11 +18,11 @@ describe("evalgate validate", () => {
     const code = await main(["validate"], run.io);
     expect(run.err()).toBe("");
     expect(code).toBe(0);
-    expect(run.out()).toMatch(/suites: demo, gated/);
+    expect(run.out()).toMatch(/suites: demo, gated, gateway/);
     expect(run.out()).toMatch(
       /^code_generations\s+mistral-7b-vllm\s+code_suggestions\/generations\/\S+\.yml\s+\S+\s+\d+\s+OK$/m,
     );
-    expect(run.out()).toMatch(/^valid: \d+ feature × model pair\(s\) in 2 suite\(s\)/m);
+    expect(run.out()).toMatch(/^valid: \d+ feature × model pair\(s\) in 3 suite\(s\)/m);
   });
 
   it("validates a small config and prints the feature × model table", async () => {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CatalogModel, ModelFailure, ModelResponse } from "../../src/core/types.js";
+import { loadPromptRegistry } from "../../src/prompts/index.js";
 import { createModelClient } from "../../src/providers/index.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/index.js";
 import { catalogModel, chatRequest, SECRET_KEY } from "./test-models.js";
@@ -10,14 +11,14 @@ import { catalogModel, chatRequest, SECRET_KEY } from "./test-models.js";
  * (probability 1) per simulated model so each outcome is certain.
  */
 
+const DEFINITIONS = join(import.meta.dirname, "..", "..", "config", "prompts");
 let simulator: RunningSimulator;
 const env = { SIM_KEY: SECRET_KEY, AWS_BEARER_TOKEN_BEDROCK: SECRET_KEY };
 
 beforeAll(async () => {
   simulator = await startSimulator({
-    definitionsDir: join(import.meta.dirname, "..", "..", "config", "prompts"),
-    // Keyed by what evalgate sends as model_metadata.name: the model's family.
-    families: { mixtral: ["mixtral", "mistral"] },
+    // No `families`: the gateway endpoints know the built-in chains (mixtral -> mistral).
+    definitionsDir: DEFINITIONS,
     profile: {
       defaults: { latency_ms: 0 },
       models: {
@@ -222,6 +223,34 @@ describe("AI gateway client against the simulator", () => {
       if (apiVersion === 2) expect(response.usage?.inputTokens).toBeGreaterThan(0);
     });
   }
+
+  it("renders from the family's folder and answers as the model the identifier names", async () => {
+    const gatewayResponse = await createModelClient(model, {
+      gateway: { url: simulator.url, apiVersion: 2 },
+    }).complete(
+      chatRequest({
+        gatewayPrompt: { promptId: "chat/explain_code", promptVersion: "^1.0.0", inputs },
+      }),
+    );
+    if (!gatewayResponse.ok) throw new Error(gatewayResponse.message);
+    // The same served model asked directly with each candidate rendering: a simulated answer
+    // is a function of the model and the messages, so the match shows which was rendered.
+    const registry = await loadPromptRegistry(DEFINITIONS);
+    const direct = async (chain: string[]) => {
+      const prompt = registry.render(registry.resolve("chat/explain_code", chain), inputs);
+      expect(prompt.file).toBe(`chat/explain_code/${chain[0] ?? "base"}/1.0.0.yml`);
+      const response = await createModelClient({
+        ...model,
+        endpoint: `${simulator.url}/v1`,
+      }).complete(chatRequest({ messages: prompt.messages, params: prompt.params }));
+      if (!response.ok) throw new Error(response.message);
+      return response.text;
+    };
+    // chat/explain_code has no mixtral folder: mixtral falls back to mistral's, not base.
+    expect(gatewayResponse.text).toBe(await direct(["mistral"]));
+    expect(gatewayResponse.text).not.toBe(await direct([]));
+    expect(requestsFor("mixtral")).toBe(0);
+  });
 
   it("an unknown prompt id → bad_request naming the prompt", async () => {
     const client = createModelClient(model, { gateway: { url: simulator.url, apiVersion: 2 } });

@@ -76,7 +76,7 @@ function profile(withFaults: boolean): SimulatorProfile {
       [JUDGE]: {
         role: "judge",
         quality: 0.9,
-        ...(withFaults ? { faults: { ...faulty, judge_no_score: 0.1 } } : {}),
+        ...(withFaults ? { faults: { ...faulty, judge_no_score: 0.25 } } : {}),
       },
     },
   };
@@ -131,13 +131,11 @@ async function runAgainst(simulator: RunningSimulator, outDir: string) {
     });
   };
   const clients = new Map(MODELS.map((m) => [m, scheduled(m, 0)]));
-  // No parse re-asks: the simulated judge grades only the last user message, so a corrective
-  // re-ask would be graded against nothing; an unparseable reply must end unscored instead.
+  // Default re-asks (2): a re-asked judge must grade exactly as a clean first ask would.
   const judge = createRubricJudge({
     evaluator,
     client: scheduled(JUDGE, 1),
     judgeName: JUDGE,
-    maxParseRetries: 0,
   });
   const journal = await JournalWriter.open(journalPathIn(outDir));
   const result = await runCells({

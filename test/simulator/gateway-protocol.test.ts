@@ -38,19 +38,19 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const DIFF = "-    return total\n+    return round(total, 2)";
 const REFERENCE = "The change rounds the total to two decimal places before returning it.";
 const answerKey = [{ feature: "review", inputs: { diff: DIFF }, reference: REFERENCE }];
-const families = { "mixtral-8x7b": ["mixtral", "mistral"], "llama-3-8b": ["llama3"] };
 
-function body(name: string, extra: Record<string, unknown> = {}) {
+/** As evalgate sends it: `name` is the family, `identifier` names the served model. */
+function body(family: string, served = `${family}-model`, extra: Record<string, unknown> = {}) {
   return {
     inputs: { diff: DIFF },
     prompt_version: "^1.0.0",
     model_metadata: {
       provider: "custom_openai",
-      name,
+      name: family,
       endpoint: "http://vllm:8000/v1",
       api_key: "k",
-      identifier: `custom_openai/${name}`,
-    },
+      identifier: `custom_openai/${served}`,
+    } as Record<string, string>,
     ...extra,
   };
 }
@@ -58,37 +58,84 @@ function body(name: string, extra: Record<string, unknown> = {}) {
 describe("AI gateway prompt endpoints", () => {
   const start = useSimulators();
 
-  it("v2 renders with the model's family chain and answers {content, usage}; v1 a bare string", async () => {
+  it("v2 renders with the family's built-in chain and answers {content, usage}; v1 a bare string", async () => {
     const sim = await start({
       definitionsDir: root,
-      families,
       answerKey,
       profile: { defaults: { quality: 1 } },
     });
-    const mixtral = await post(`${sim.url}/v2/prompts/review/code`, body("mixtral-8x7b"));
+    const mixtral = await post(
+      `${sim.url}/v2/prompts/review/code`,
+      body("mixtral", "mixtral-8x7b"),
+    );
     expect(mixtral.status).toBe(200);
     const v2 = JSON.parse(mixtral.text);
     expect(v2.content).toContain("rounds the total");
     const llama = JSON.parse(
-      (await post(`${sim.url}/v2/prompts/review/code`, body("llama-3-8b"))).text,
+      (await post(`${sim.url}/v2/prompts/review/code`, body("llama3", "llama-3-8b"))).text,
     );
     // mixtral -> mistral folder (padded prompt); llama3 has no folder -> base.
     expect(v2.usage.input_tokens).toBeGreaterThan(llama.usage.input_tokens + 50);
     expect(llama.usage.output_tokens).toBeGreaterThan(5);
-    const v1 = await post(`${sim.url}/v1/prompts/review/code`, body("llama-3-8b"));
+    const v1 = await post(`${sim.url}/v1/prompts/review/code`, body("llama3", "llama-3-8b"));
     expect(v1.status).toBe(200);
     expect(typeof JSON.parse(v1.text)).toBe("string");
     expect(sim.stats().routes).toMatchObject({ gateway_v1: 1, gateway_v2: 2 });
   });
 
+  it("takes family chains from `families` (keyed by family) over the built-ins, else base", async () => {
+    const sim = await start({
+      definitionsDir: root,
+      families: { granite: ["granite", "mistral"], mixtral: ["mixtral"] },
+    });
+    const tokens = async (family: string) =>
+      JSON.parse((await post(`${sim.url}/v2/prompts/review/code`, body(family))).text).usage
+        .input_tokens as number;
+    const base = await tokens("no-such-family");
+    expect(await tokens("granite")).toBeGreaterThan(base + 50);
+    expect(await tokens("mixtral")).toBe(base);
+    expect(await tokens("codestral")).toBeGreaterThan(base + 50);
+  });
+
+  it("answers as the model the identifier names (through aliases), not the family", async () => {
+    const profile = {
+      defaults: { latency_ms: 0 },
+      models: {
+        "strong-model": { quality: 1 },
+        "weak-model": { quality: 0, faults: { rate_429: 1 } },
+      },
+    };
+    const sim = await start({
+      definitionsDir: root,
+      answerKey,
+      profile,
+      aliases: { "org/Strong-7B": "strong-model", "org/Weak-7B": "weak-model" },
+    });
+    const url = `${sim.url}/v2/prompts/review/code`;
+    const strong = await post(url, body("mistral", "org/Strong-7B"));
+    expect(strong.status).toBe(200);
+    expect(JSON.parse(strong.text).content).toContain("rounds the total");
+    expect((await post(url, body("mistral", "org/Weak-7B"))).status).toBe(429);
+    expect(Object.keys(sim.stats().models).sort()).toEqual(["strong-model", "weak-model"]);
+    // Without an identifier, the name is all there is to go by.
+    const bare = body("strong-model");
+    delete bare.model_metadata["identifier"];
+    expect((await post(url, bare)).status).toBe(200);
+    expect(sim.stats().models["strong-model"]!.requests).toBe(2);
+  });
+
   it("answers 404 for unknown prompts, 422 for missing variables, 400 for bad bodies", async () => {
-    const sim = await start({ definitionsDir: root, families });
+    const sim = await start({ definitionsDir: root });
     const unknown = await post(`${sim.url}/v2/prompts/review/nothing`, body("x"));
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.text).detail).toContain("review/nothing");
-    const missing = await post(`${sim.url}/v2/prompts/review/code`, body("x", { inputs: {} }));
+    const missing = await post(`${sim.url}/v2/prompts/review/code`, body("x", "m", { inputs: {} }));
     expect(missing.status).toBe(422);
-    expect(JSON.parse(missing.text).detail).toContain("diff");
+    const detail: string = JSON.parse(missing.text).detail;
+    expect(detail).toContain("diff");
+    // Relative to the definitions root: a gateway does not reveal its filesystem.
+    expect(detail).toMatch(/^review\/code\/base\/1\.0\.0\.yml:\d+/);
+    expect(detail).not.toContain(root);
     expect((await post(`${sim.url}/v2/prompts/review/code`, "{oops")).status).toBe(400);
     expect((await post(`${sim.url}/v2/prompts/review/code`, { inputs: "no" })).status).toBe(400);
   });
@@ -113,7 +160,7 @@ describe("AI gateway prompt endpoints", () => {
       definitionsDir: root,
       profile: { models: { busy: { faults: { rate_429: 1 } } } },
     });
-    const res = await post(`${sim.url}/v2/prompts/review/code`, body("busy"));
+    const res = await post(`${sim.url}/v2/prompts/review/code`, body("mistral", "busy"));
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("1");
     expect(JSON.parse(res.text).detail).toBeTruthy();

@@ -95,7 +95,8 @@ export const simulate: Command = {
       const { config, problems } = await checkConfig(resolve(io.cwd, configFile));
       if (config === undefined)
         throw problems.length === 1 ? problems[0]! : new UserErrors(problems);
-      const names = simulatorNamesFromCatalog(checkCatalog(config).catalog.models.values());
+      const { models } = checkCatalog(config).catalog;
+      const names = simulatorNamesFromCatalog(models.values());
       options.aliases = names.aliases;
       options.families = names.families;
       options.definitionsDir = config.definitionsDir;
@@ -105,7 +106,7 @@ export const simulate: Command = {
         if (datasets.length < all.length)
           notes.push(`skipped ${all.length - datasets.length} missing dataset file(s)`);
       }
-      notes.push(`config: ${configFile} (${Object.keys(names.families).length} catalog models)`);
+      notes.push(`config: ${configFile} (${models.size} catalog models)`);
     }
     if (values.definitions !== undefined)
       options.definitionsDir = resolve(io.cwd, values.definitions);

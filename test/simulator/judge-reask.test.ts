@@ -1,0 +1,115 @@
+import OpenAI from "openai";
+import { describe, expect, it } from "vitest";
+import {
+  correctiveMessage,
+  createRubricJudge,
+  type Evaluator,
+  parseJudgeReply,
+} from "../../src/judges/index.js";
+import { createModelClient } from "../../src/providers/index.js";
+import type { SimulatorProfile } from "../../src/simulator/index.js";
+import { catalogModel } from "../providers/test-models.js";
+import { judgePrompt, useSimulators } from "./simulator-test-support.js";
+
+/**
+ * A rubric judge re-asks after an unparseable reply by sending the conversation again with
+ * its bad reply and a corrective user message appended. The simulated judge must grade the
+ * tagged message from earlier in the conversation, so a re-ask scores like a clean first ask.
+ */
+
+const SYSTEM = "Grade the response 1-4. Reply with SCORE: <n> and EXPLANATION: <sentence>.";
+const REFERENCE =
+  "The function returns the sum of the invoice lines, rounded to two decimal places, and never returns a negative total.";
+const RESPONSES = [
+  REFERENCE,
+  "It adds up the invoice lines and rounds the result to two decimal places; the total is never negative.",
+  "It adds up the invoice lines.",
+  "The function returns a negative total when a refund is applied.",
+  "It sorts the users by their signup date.",
+];
+const BAD_REPLY = "The response addresses the task reasonably well overall.";
+
+function scoreLine(text: string): string | undefined {
+  return /^SCORE: \d/m.exec(text)?.[0];
+}
+
+describe("simulated judge re-asks", () => {
+  const start = useSimulators();
+
+  it("grades a re-ask's earlier tagged message exactly as the clean first ask (openai SDK)", async () => {
+    // The judge is not marked role: judge, so the tags alone must make it a judge request.
+    const sim = await start({ profile: { defaults: { latency_ms: 0 } } });
+    const openai = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: "k", maxRetries: 0 });
+    const ask = async (messages: OpenAI.ChatCompletionMessageParam[]) =>
+      (await openai.chat.completions.create({ model: "some-judge", messages })).choices[0]!.message
+        .content!;
+    const corrective = correctiveMessage(parseJudgeReply(BAD_REPLY, [1, 2, 3, 4]), [1, 2, 3, 4]);
+    const scores = new Set<string>();
+    for (const response of RESPONSES) {
+      const first: OpenAI.ChatCompletionMessageParam[] = [
+        { role: "system", content: SYSTEM },
+        { role: "user", content: judgePrompt("Explain total()", REFERENCE, response) },
+      ];
+      const clean = scoreLine(await ask(first));
+      expect(clean, response).toBeDefined();
+      const reask = await ask([
+        ...first,
+        { role: "assistant", content: BAD_REPLY },
+        { role: "user", content: corrective },
+      ]);
+      expect(scoreLine(reask), response).toBe(clean);
+      scores.add(clean!);
+    }
+    // The cases span the scale, so matching scores are not a coincidence of one grade.
+    expect(scores.size).toBeGreaterThanOrEqual(3);
+  });
+
+  it("a rubric judge whose first replies lack a score re-asks and scores as a clean judge", async () => {
+    const evaluator: Evaluator = {
+      name: "correctness",
+      description: "test rubric",
+      scale: [1, 2, 3, 4],
+      judgePrompt: {
+        system: SYSTEM,
+        user: "<task>{{ input }}</task>\n<reference>{{ reference }}</reference>\n<response>{{ response }}</response>",
+      },
+      file: "correctness.yaml",
+      positionOf: () => ({ file: "correctness.yaml" }),
+    };
+    const profile = (noScore: number): SimulatorProfile => ({
+      defaults: { latency_ms: 0 },
+      models: { "sim-judge": { role: "judge", quality: 0.9, faults: { judge_no_score: noScore } } },
+    });
+    const judgeOn = (url: string) =>
+      createRubricJudge({
+        evaluator,
+        judgeName: "sim-judge",
+        maxParseRetries: 3,
+        client: createModelClient(
+          catalogModel({
+            name: "sim-judge",
+            identifier: "custom_openai/sim-judge",
+            servedName: "sim-judge",
+            endpoint: `${url}/v1`,
+          }),
+        ),
+      });
+    const clean = judgeOn((await start({ profile: profile(0) })).url);
+    const flaky = judgeOn((await start({ profile: profile(0.5) })).url);
+    let reasked = 0;
+    for (const [i, response] of RESPONSES.entries()) {
+      for (const task of ["Explain total()", "What does total() return?", `Case ${i}`]) {
+        const input = { input: task, response, reference: REFERENCE, feature: "explain" };
+        const expected = await clean.judge(input);
+        const got = await flaky.judge(input);
+        expect(expected.kind).toBe("scored");
+        if (got.kind !== "scored") continue;
+        if (got.attempts > 1) reasked += 1;
+        expect(got.score.score, `${task} / ${response}`).toBe(
+          expected.kind === "scored" ? expected.score.score : undefined,
+        );
+      }
+    }
+    expect(reasked).toBeGreaterThan(0);
+  });
+});
