@@ -41,6 +41,15 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.err(`evalgate ${command.name}: ${err.message}\n`);
       return err.exitCode;
     }
+    // A file-system or OS error (disk full, a path under a file, no permission) is the
+    // machine's state, not a bug in evalgate: say so and what to check.
+    const syscall = (err as NodeJS.ErrnoException | undefined)?.syscall;
+    if (err instanceof Error && typeof syscall === "string") {
+      io.err(
+        `evalgate ${command.name}: ${err.message}\nCheck the path, its permissions and the free disk space, then run the command again.\n`,
+      );
+      return ExitCode.incomplete;
+    }
     const detail = err instanceof Error ? err.message : String(err);
     io.err(
       `evalgate ${command.name}: internal error: ${detail}\nThis is a bug in evalgate; please report it with the command you ran.\n`,

@@ -1,10 +1,11 @@
 import type { MatrixEntry } from "../scoring/index.js";
 
+// The same words as run.json and summary.md: "n/a" beside a pass rate read as "not gated".
 const LIGHT: Record<MatrixEntry["verdict"], string> = {
   green: "green",
   yellow: "yellow",
   red: "red",
-  insufficient: "n/a",
+  insufficient: "insufficient",
 };
 
 export function formatRate(rate: number | null): string {

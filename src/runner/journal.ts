@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { UserError } from "../core/errors.js";
+import { RunIncompleteError, UserError } from "../core/errors.js";
 import type { CellRecord } from "../core/types.js";
 
 export const JOURNAL_FILE = "journal.jsonl";
@@ -138,7 +138,8 @@ export class JournalWriter implements JournalSink {
       this.count += batch.length;
       for (const p of batch) p.resolve();
     } catch (err) {
-      this.failure = new Error(
+      // Exit 3 with the fix, not an "internal error": a full disk is not a bug.
+      this.failure = new RunIncompleteError(
         `could not write to the journal ${this.file}: ${err instanceof Error ? err.message : err}; ` +
           "free disk space or fix permissions, then run again to resume",
       );

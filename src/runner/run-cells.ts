@@ -3,7 +3,6 @@
  * every endpoint queue busy, never 100k promises at once), journals each record before it
  * counts as done, reports progress, and stops cleanly on Ctrl-C.
  */
-import { setMaxListeners } from "node:events";
 import type { CellRecord, CellStatus } from "../core/types.js";
 import { sleep } from "./abort-signals.js";
 import type { JournalSink } from "./journal.js";
@@ -92,9 +91,11 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
   const started = now();
   const maxInFlight = Math.max(1, options.maxInFlight ?? 64);
   const graceMs = options.graceMs ?? 10_000;
-  const cellSignal = new AbortController();
-  // Every in-flight cell listens on this one signal (queue waits, backoff sleeps, calls).
-  setMaxListeners(0, cellSignal.signal);
+  // One controller per in-flight cell rather than one signal shared by all: every queue wait,
+  // backoff sleep and call adds and removes an abort listener, and listener bookkeeping on an
+  // EventTarget is linear in its listeners, so hundreds of cells on one signal cost real CPU.
+  const cellControllers = new Set<AbortController>();
+  let cancelReason: unknown;
   const inFlight = new Set<Promise<void>>();
   const counts = { done: 0, scored: 0, unscored: 0, errors: 0, cancelled: 0 };
   let stopping = options.signal?.aborted ?? false;
@@ -139,14 +140,25 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
   }
 
   async function settle(cell: PlannedCell): Promise<void> {
+    const controller = new AbortController();
+    if (cancelReason !== undefined) controller.abort(cancelReason);
+    cellControllers.add(controller);
+    try {
+      await settleWith(cell, controller.signal);
+    } finally {
+      cellControllers.delete(controller);
+    }
+  }
+
+  async function settleWith(cell: PlannedCell, signal: AbortSignal): Promise<void> {
     let record: CellRecord;
     try {
-      record = await options.execute(cell, cellSignal.signal);
+      record = await options.execute(cell, signal);
       if (!record || !STATUSES.has(record.status)) {
         record = errorRecordFor(cell, new Error(`executor returned no valid record`));
       }
     } catch (err) {
-      if (cellSignal.signal.aborted) {
+      if (signal.aborted) {
         counts.cancelled++;
         return;
       }
@@ -202,10 +214,15 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
   }
 
   if (stopping && inFlight.size > 0) {
-    await Promise.race([Promise.allSettled(inFlight), sleep(graceMs)]);
-    cellSignal.abort(new DOMException("run interrupted", "AbortError"));
+    // The caps' timers are cancelled once raced, or they keep the process alive for graceMs.
+    const caps = new AbortController();
+    const cap = (ms: number) => sleep(ms, caps.signal).catch(() => {});
+    await Promise.race([Promise.allSettled(inFlight), cap(graceMs)]);
+    cancelReason = new DOMException("run interrupted", "AbortError");
+    for (const controller of cellControllers) controller.abort(cancelReason);
     // Executors honour the signal; the cap only guards against one that does not.
-    await Promise.race([Promise.allSettled(inFlight), sleep(2_000)]);
+    await Promise.race([Promise.allSettled(inFlight), cap(2_000)]);
+    caps.abort();
     counts.cancelled += inFlight.size;
   } else {
     await Promise.allSettled(inFlight);

@@ -12,13 +12,14 @@ import {
   readRunManifest,
   runSuite,
   type Shard,
+  shardFromEnv,
 } from "../../runner/index.js";
 import { type Command, parseCommandArgs } from "../command.js";
 import { createProgressDisplay } from "../progress-display.js";
 import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoints.js";
 
 const usage =
-  "evalgate run [--config FILE] [--suite NAME] [--features a,b] [--models x,y] [--limit N] [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE] [--resume DIR] [--shard I/N] [--no-cache] [--cache-dir DIR] [--quiet]";
+  "evalgate run [--config FILE] [--suite NAME] [--features a,b] [--models x,y] [--limit N] [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE] [--resume DIR] [--shard I/N|ci] [--no-cache] [--cache-dir DIR] [--quiet]";
 
 const options = {
   config: { type: "string" },
@@ -83,9 +84,20 @@ async function pointLatestAt(outDir: string): Promise<void> {
   }
 }
 
+function ciShard(env: NodeJS.ProcessEnv): Shard {
+  const shard = shardFromEnv(env);
+  if (!shard) {
+    throw new UserError(
+      "--shard ci needs CI_NODE_INDEX and CI_NODE_TOTAL (set by a GitLab CI job with parallel:); pass --shard I/N elsewhere",
+    );
+  }
+  return shard;
+}
+
 async function invocationFrom(
   values: ReturnType<typeof parseRunArgs>,
   cwd: string,
+  env: NodeJS.ProcessEnv,
 ): Promise<{ invocation: Invocation; outDir: string | undefined; resume: boolean }> {
   if (values.resume !== undefined) {
     const conflicting = [
@@ -126,7 +138,14 @@ async function invocationFrom(
   if (models) invocation.models = models;
   if (limit !== undefined) invocation.limit = limit;
   if (repeats !== undefined) invocation.repeats = repeats;
-  if (values.shard !== undefined) invocation.shard = formatShard(parseShard(values.shard));
+  // `--shard ci` takes GitLab's CI_NODE_INDEX/CI_NODE_TOTAL; no variable is read unasked.
+  const shard =
+    values.shard === "ci"
+      ? ciShard(env)
+      : values.shard !== undefined
+        ? parseShard(values.shard)
+        : undefined;
+  if (shard) invocation.shard = formatShard(shard);
   if (values["simulate-profile"] !== undefined) {
     invocation.simulateProfile = resolve(cwd, values["simulate-profile"]);
   }
@@ -144,7 +163,7 @@ export const runCommand: Command = {
   usage,
   async run(argv, io) {
     const values = parseRunArgs(argv);
-    const { invocation, outDir: givenOut, resume } = await invocationFrom(values, io.cwd);
+    const { invocation, outDir: givenOut, resume } = await invocationFrom(values, io.cwd, io.env);
     const config = await loadConfig(invocation.config);
     const suite = resolveSuite(config, invocation.suite || undefined);
     invocation.suite = suite.name;
@@ -164,6 +183,13 @@ export const runCommand: Command = {
         `${timestamp(new Date())}-${suite.name}${shard ? `-shard${shard.index}of${shard.total}` : ""}`,
       );
 
+    try {
+      await mkdir(outDir, { recursive: true });
+    } catch (err) {
+      throw new UserError(
+        `cannot create the output folder ${outDir}: ${(err as Error).message}; choose another --out`,
+      );
+    }
     const simulated = invocation.simulate
       ? await startSimulatedEndpoints(
           config,
@@ -246,8 +272,11 @@ export const runCommand: Command = {
     );
     if (broken.length > 0) {
       const reasons = [...new Set(broken.flatMap((e) => Object.keys(e.reasons)))].join(", ");
+      const models = [...new Set(broken.map((e) => e.model))].join(", ");
+      // Error records are final, so --resume would not retry them: a new run is what helps.
+      const again = `${givenOut ? " with a new --out folder" : ""}${values["no-cache"] ? "" : " (calls that succeeded are replayed from the cache)"}`;
       io.err(
-        `evalgate run: ${broken.length} feature × model pair(s) could not be evaluated because calls failed (${reasons}); see the reasons in ${join(rel, "journal.jsonl")}, fix the endpoint, and re-run (cached calls are not repeated)\n`,
+        `evalgate run: ${broken.length} feature × model pair(s) could not be evaluated because calls to ${models} failed (${reasons}); see the reasons in ${join(rel, "journal.jsonl")}, fix the endpoint, then run again${again}\n`,
       );
       return ExitCode.incomplete;
     }
