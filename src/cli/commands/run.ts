@@ -109,6 +109,8 @@ async function invocationFrom(
       "repeats",
       "shard",
       "out",
+      "simulate",
+      "simulate-profile",
     ].filter((k) => values[k as keyof typeof values] !== undefined);
     if (conflicting.length > 0) {
       throw new UserError(
