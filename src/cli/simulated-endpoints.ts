@@ -16,7 +16,7 @@ import {
   startSimulator,
 } from "../simulator/index.js";
 
-/** Placeholder for API keys the catalog names but the simulator does not check. */
+/** Stand-in value for API keys the catalog names but the simulator does not check. */
 const SIMULATED_KEY = "simulated-api-key";
 /**
  * Bedrock models authenticate to the simulator with a bearer key from this variable, so an
@@ -27,9 +27,9 @@ const SIMULATED_BEDROCK_KEY_ENV = "EVALGATE_SIMULATED_BEDROCK_KEY";
 export interface SimulatedEndpoints {
   simulator: RunningSimulator;
   profileFile: string | undefined;
-  /** The model pointed at the simulator, with placeholder credentials. */
+  /** The model pointed at the simulator, with stand-in credentials. */
   reachModel(model: CatalogModel): CatalogModel;
-  /** The environment with placeholders for unset key variables, so offline runs need none. */
+  /** The environment with stand-in values for unset key variables, so offline runs need none. */
   env: NodeJS.ProcessEnv;
 }
 

@@ -67,7 +67,7 @@ export function renderJudgePrompt(
 }
 
 /**
- * Render once with placeholder values so a misspelt variable or a syntax error is reported
+ * Render once with sample values so a misspelt variable or a syntax error is reported
  * when the evaluator loads, not halfway through a run.
  */
 export function checkJudgePromptTemplates(evaluator: Evaluator): void {

@@ -11,7 +11,7 @@ import { OpenAIChatClient } from "./openai-chat-client.js";
  */
 
 /** Sent when the catalog names no key: the SDK insists on one and local servers ignore it. */
-const PLACEHOLDER_KEY = "evalgate-no-key";
+const NO_KEY_SENT = "evalgate-no-key";
 
 /** Identifier prefixes whose servers reject vLLM-style sampling extras. */
 const STRICT_OPENAI_PREFIXES = new Set(["openai", "azure"]);
@@ -29,7 +29,7 @@ export function createOpenAICompatibleClient(
 ): ModelClient {
   const endpoint = requireEndpoint(model, build.endpoint, "http://localhost:8000/v1");
   const sdk = new OpenAI({
-    apiKey: build.apiKey ?? PLACEHOLDER_KEY,
+    apiKey: build.apiKey ?? NO_KEY_SENT,
     baseURL: endpoint,
     // Explicit nulls keep OPENAI_ORG_ID / OPENAI_PROJECT_ID from leaking into requests.
     organization: null,
