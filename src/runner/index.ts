@@ -93,5 +93,11 @@ export {
   shardFromEnv,
   shardIndexOf,
 } from "./shard-cells.js";
-export { type PlannedPair, planSuite, type RunSelection, type SuitePlan } from "./suite-plan.js";
+export {
+  type PlannedDataset,
+  type PlannedPair,
+  planSuite,
+  type RunSelection,
+  type SuitePlan,
+} from "./suite-plan.js";
 export { TokenBucket } from "./token-bucket.js";

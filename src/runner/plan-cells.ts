@@ -13,6 +13,12 @@ export interface PlannedFeature {
   examples: AsyncIterable<Example> | Iterable<Example>;
   /** Models to evaluate for this feature; defaults to the plan's `models`. */
   models?: readonly string[];
+  /**
+   * The ids were already checked for duplicates (planSuite does, while hashing the dataset),
+   * so planning need not remember every id: that map is the one thing that would grow with
+   * the dataset during a run.
+   */
+  idsChecked?: boolean;
 }
 
 export interface PlanSpec {
@@ -76,17 +82,18 @@ export async function* planCells(spec: PlanSpec): AsyncGenerator<PlannedCell> {
   for (const feature of spec.features) {
     const models = feature.models ?? spec.models;
     if (models.length === 0) continue;
-    const firstSeen = new Map<string, Example["source"]>();
+    // id -> line only (one feature reads one file): a Map of 100,000 numbers, not of sources.
+    const firstSeen = new Map<string, number>();
     for await (const example of feature.examples) {
-      const earlier = firstSeen.get(example.id);
-      if (earlier) {
+      const earlierLine = feature.idsChecked ? undefined : firstSeen.get(example.id);
+      if (earlierLine !== undefined) {
         throw new UserError(
           `example id "${example.id}" of feature "${feature.id}" was already used at ` +
-            `${earlier.file}:${earlier.line}; give each example a unique id`,
+            `${example.source.file}:${earlierLine}; give each example a unique id`,
           { file: example.source.file, line: example.source.line },
         );
       }
-      firstSeen.set(example.id, example.source);
+      if (!feature.idsChecked) firstSeen.set(example.id, example.source.line);
       for (let repeat = 0; repeat < spec.repeats; repeat++) {
         for (const model of models) yield makeCell(feature.id, model, example, repeat);
       }

@@ -123,51 +123,67 @@ export class RetryPolicy {
  * ends as a `timeout` failure. An outer abort rejects (the cell is being cancelled); anything
  * the client throws otherwise becomes a `connection` failure, since clients must not throw.
  */
-export async function callWithTimeout(
+export function callWithTimeout(
   call: (signal: AbortSignal) => Promise<ModelResponse>,
   timeoutMs: number | undefined,
   outer?: AbortSignal,
 ): Promise<ModelResponse> {
-  if (outer?.aborted) throw abortReason(outer);
+  if (outer?.aborted) return Promise.reject(abortReason(outer));
+  // One promise settled by whichever comes first (answer, deadline, outer abort) rather than a
+  // race of three chained promises: this runs for every call, so its allocations add up.
   const controller = new AbortController();
   const started = Date.now();
-  let timer: NodeJS.Timeout | undefined;
-  let onOuterAbort: (() => void) | undefined;
-  const deadline = new Promise<ModelResponse>((resolve, reject) => {
+  return new Promise<ModelResponse>((resolve, reject) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onOuterAbort);
+      return true;
+    };
+    const onOuterAbort = () => {
+      if (!settle()) return;
+      reject(abortReason(outer!));
+      controller.abort(abortReason(outer!));
+    };
     if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
       timer = setTimeout(() => {
+        if (!settle()) return;
         resolve(timeoutFailure(timeoutMs, Date.now() - started));
         controller.abort(new DOMException("per-call timeout", "TimeoutError"));
       }, timeoutMs);
     }
-    onOuterAbort = () => {
-      reject(abortReason(outer!));
-      controller.abort(abortReason(outer!));
-    };
     outer?.addEventListener("abort", onOuterAbort, { once: true });
+    let attempt: Promise<ModelResponse>;
+    try {
+      attempt = call(controller.signal);
+    } catch (err) {
+      attempt = Promise.reject(err);
+    }
+    // The loser (a late answer after the deadline, say) settles nothing and is dropped.
+    attempt.then(
+      (response) => {
+        if (settle()) resolve(response);
+      },
+      (err: unknown) => {
+        if (!settle()) return;
+        if (outer?.aborted) {
+          reject(abortReason(outer));
+          return;
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        resolve({
+          ok: false,
+          errorClass: "connection",
+          message: `model client threw: ${message}`,
+          latencyMs: Date.now() - started,
+          requestId: undefined,
+        });
+      },
+    );
   });
-  const attempt = Promise.resolve()
-    .then(() => call(controller.signal))
-    .catch((err: unknown): ModelResponse => {
-      if (outer?.aborted) throw abortReason(outer);
-      const message = err instanceof Error ? err.message : String(err);
-      return {
-        ok: false,
-        errorClass: "connection",
-        message: `model client threw: ${message}`,
-        latencyMs: Date.now() - started,
-        requestId: undefined,
-      };
-    });
-  try {
-    return await Promise.race([attempt, deadline]);
-  } finally {
-    clearTimeout(timer);
-    if (onOuterAbort) outer?.removeEventListener("abort", onOuterAbort);
-    // The loser of the race may still reject later; nobody awaits it.
-    attempt.catch(() => {});
-    deadline.catch(() => {});
-  }
 }
 
 function timeoutFailure(timeoutMs: number, latencyMs: number): ModelFailure {

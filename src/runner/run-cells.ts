@@ -167,7 +167,15 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
     if (closed) return;
     // The identity always comes from the plan, so a faulty executor cannot mislabel a cell.
     const { cellId, feature, model, exampleId, repeat } = cell;
-    record = { ...record, cellId, feature, model, exampleId, repeat };
+    if (
+      record.cellId !== cellId ||
+      record.feature !== feature ||
+      record.model !== model ||
+      record.exampleId !== exampleId ||
+      record.repeat !== repeat
+    ) {
+      record = { ...record, cellId, feature, model, exampleId, repeat };
+    }
     try {
       await options.journal.append(record);
     } catch (err) {

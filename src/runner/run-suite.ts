@@ -239,7 +239,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
 
   const resumeState = await loadResumeState(options.outDir);
   const cells = planCells({
-    features: plan.features.map((f) => ({ id: f.id, examples: plan.examples.get(f.id)! })),
+    features: plan.features.map((f) => {
+      const dataset = plan.datasets.get(f.id)!;
+      return { id: f.id, examples: dataset.read(), idsChecked: dataset.idsChecked };
+    }),
     models: plan.models.map((m) => m.name),
     repeats: plan.repeats,
   });

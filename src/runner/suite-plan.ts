@@ -4,12 +4,13 @@
  * (sharded), each model's judge, and the config hash that identifies the run. Every problem
  * is found here, together, before anything is sent.
  */
+import { createHash } from "node:crypto";
 import { buildCatalog, type Catalog, type FeatureSettings } from "../catalog/index.js";
 import { didYouMean, type LoadedConfig, type Suite } from "../config/index.js";
 import { UserError, UserErrors } from "../core/errors.js";
-import { contentHash, sha256Hex } from "../core/hashing.js";
+import { contentHash } from "../core/hashing.js";
 import type { CatalogModel, Example } from "../core/types.js";
-import { loadExamples } from "../datasets/index.js";
+import { readExamples } from "../datasets/index.js";
 import { type Evaluator, evaluatorFromYaml } from "../judges/index.js";
 import {
   loadPromptRegistry,
@@ -39,6 +40,20 @@ export interface PlannedPair {
   resolved: ResolvedDefinition;
 }
 
+/**
+ * A feature's examples for this run (limit and shard applied). Only the count is kept from
+ * planning; `read()` streams the file again when cells are planned, so a 100,000-example
+ * dataset is never held in memory.
+ */
+export interface PlannedDataset {
+  file: string;
+  /** Examples this run plans for the feature (this shard's, within the limit). */
+  count: number;
+  /** Planning found every example id unique (cells need not check again). */
+  idsChecked: boolean;
+  read(): AsyncIterable<Example>;
+}
+
 export interface SuitePlan {
   suite: Suite;
   catalog: Catalog;
@@ -48,7 +63,7 @@ export interface SuitePlan {
   /** Judge model per model under test (never the model itself unless the suite says so). */
   judgeOf: Map<string, CatalogModel>;
   evaluators: Map<string, Evaluator>;
-  examples: Map<string, Example[]>;
+  datasets: Map<string, PlannedDataset>;
   pairs: PlannedPair[];
   repeats: number;
   limit: number | undefined;
@@ -56,6 +71,15 @@ export interface SuitePlan {
   configHash: string;
   /** The resolved config, secrets-free (the catalog holds env var names, never values). */
   resolvedConfig: Record<string, unknown>;
+}
+
+async function* inShard(
+  examples: AsyncIterable<Example>,
+  shard: Shard | undefined,
+): AsyncGenerator<Example> {
+  for await (const example of examples) {
+    if (!shard || isInShard(example.id, shard)) yield example;
+  }
 }
 
 function pick<T>(
@@ -166,15 +190,28 @@ export async function planSuite(
 
   const limit = selection.limit ?? suite.limit;
   const repeats = selection.repeats ?? suite.repeats;
-  const examples = new Map<string, Example[]>();
+  const datasets = new Map<string, PlannedDataset>();
   const datasetHash: Record<string, string> = {};
   for (const feature of features) {
-    const all = await loadExamples(feature.dataset!, limit === undefined ? {} : { limit });
-    // The dataset's identity is its examples (ids, inputs, references), not its file path.
-    datasetHash[feature.id] = sha256Hex(
-      all.map((e) => contentHash([e.id, e.inputs, e.reference])).join(""),
-    );
-    examples.set(feature.id, shard ? all.filter((e) => isInShard(e.id, shard)) : all);
+    const file = feature.dataset!;
+    const readOptions = limit === undefined ? {} : { limit };
+    // The dataset's identity is its examples (ids, inputs, references), not its file path:
+    // sha256 over the concatenated per-example hashes, computed as the file streams by.
+    const hash = createHash("sha256");
+    let count = 0;
+    // The reader rejects a duplicate id (naming both lines) on this first pass, so ids are
+    // known unique before anything is sent and cell planning need not track them again.
+    for await (const e of readExamples(file, readOptions)) {
+      hash.update(contentHash([e.id, e.inputs, e.reference]));
+      if (!shard || isInShard(e.id, shard)) count++;
+    }
+    datasetHash[feature.id] = hash.digest("hex");
+    datasets.set(feature.id, {
+      file,
+      count,
+      idsChecked: true,
+      read: () => inShard(readExamples(file, readOptions), shard),
+    });
   }
 
   const pairs: PlannedPair[] = [];
@@ -189,7 +226,7 @@ export async function planSuite(
         pairs.push({
           feature: feature.id,
           model: model.name,
-          planned: examples.get(feature.id)!.length * repeats,
+          planned: datasets.get(feature.id)!.count * repeats,
           threshold: feature.threshold,
           yellowBand: feature.yellowBand,
           gated: suite.gate,
@@ -237,7 +274,7 @@ export async function planSuite(
     models,
     judgeOf,
     evaluators,
-    examples,
+    datasets,
     pairs,
     repeats,
     limit,
