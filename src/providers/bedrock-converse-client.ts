@@ -1,13 +1,11 @@
-import {
+import type {
   BedrockRuntimeClient,
-  type BedrockRuntimeClientConfig,
-  ConverseCommand,
-  type ConverseCommandInput,
-  type ConverseCommandOutput,
-  type Message,
-  type SystemContentBlock,
+  BedrockRuntimeClientConfig,
+  ConverseCommandInput,
+  ConverseCommandOutput,
+  Message,
+  SystemContentBlock,
 } from "@aws-sdk/client-bedrock-runtime";
-import { NodeHttp2Handler, NodeHttpHandler } from "@smithy/node-http-handler";
 import { UserError } from "../core/errors.js";
 import type {
   CatalogModel,
@@ -69,6 +67,23 @@ const EXCEPTION_CLASSES: Record<string, ErrorClass> = {
   ConflictException: "bad_request",
 };
 
+/**
+ * The AWS SDK is loaded on the first Bedrock call, not at start-up: it is the largest module
+ * evalgate has (~14 MB of heap), and most runs never call Bedrock.
+ */
+let sdkModules:
+  | Promise<
+      [typeof import("@aws-sdk/client-bedrock-runtime"), typeof import("@smithy/node-http-handler")]
+    >
+  | undefined;
+function loadSdk() {
+  sdkModules ??= Promise.all([
+    import("@aws-sdk/client-bedrock-runtime"),
+    import("@smithy/node-http-handler"),
+  ]);
+  return sdkModules;
+}
+
 export function createBedrockConverseClient(
   model: CatalogModel,
   build: BedrockClientBuild,
@@ -78,15 +93,26 @@ export function createBedrockConverseClient(
       `Model "${model.name}" (${model.identifier}) is a Bedrock model and needs a region: add \`region: us-east-1\` (the region where the model is enabled) to it in the models file.`,
     );
   }
+  return new BedrockConverseClient(model, build);
+}
+
+async function createSdkClient(
+  region: string,
+  build: BedrockClientBuild,
+): Promise<{
+  client: BedrockRuntimeClient;
+  sdk: typeof import("@aws-sdk/client-bedrock-runtime");
+}> {
+  const [sdk, handlers] = await loadSdk();
   const isCleartext = build.endpoint?.startsWith("http://") ?? false;
   const httpVersion = build.httpVersion ?? (isCleartext ? "http1" : "http2");
   const config: BedrockRuntimeClientConfig = {
-    region: model.region,
+    region,
     maxAttempts: 1,
     requestHandler:
       httpVersion === "http2"
-        ? new NodeHttp2Handler({ disableConcurrentStreams: true })
-        : new NodeHttpHandler({ connectionTimeout: build.defaultTimeoutMs }),
+        ? new handlers.NodeHttp2Handler({ disableConcurrentStreams: true })
+        : new handlers.NodeHttpHandler({ connectionTimeout: build.defaultTimeoutMs }),
   };
   if (build.endpoint) config.endpoint = build.endpoint;
   if (build.apiKey) {
@@ -94,15 +120,16 @@ export function createBedrockConverseClient(
     // The SDK tries SigV4 first; prefer the bearer token so no AWS credentials are needed.
     config.authSchemePreference = ["httpBearerAuth"];
   }
-  return new BedrockConverseClient(model, new BedrockRuntimeClient(config), build);
+  return { client: new sdk.BedrockRuntimeClient(config), sdk };
 }
 
 class BedrockConverseClient implements ModelClient {
   private readonly where: string;
 
+  private sdkClient: ReturnType<typeof createSdkClient> | undefined;
+
   constructor(
     private readonly model: CatalogModel,
-    private readonly sdk: BedrockRuntimeClient,
     private readonly build: BedrockClientBuild,
   ) {
     this.where = build.endpoint ? endpointLabel(build.endpoint) : `Bedrock in ${model.region}`;
@@ -112,7 +139,9 @@ class BedrockConverseClient implements ModelClient {
     const started = performance.now();
     const deadline = startDeadline(request, this.build.defaultTimeoutMs);
     try {
-      const output = await this.sdk.send(new ConverseCommand(this.converseInput(request)), {
+      this.sdkClient ??= createSdkClient(this.model.region!, this.build);
+      const { client, sdk } = await this.sdkClient;
+      const output = await client.send(new sdk.ConverseCommand(this.converseInput(request)), {
         abortSignal: deadline.signal,
         requestTimeout: deadline.timeoutMs + 1_000,
       });
@@ -129,7 +158,7 @@ class BedrockConverseClient implements ModelClient {
   }
 
   async close(): Promise<void> {
-    this.sdk.destroy();
+    if (this.sdkClient) (await this.sdkClient).client.destroy();
   }
 
   private converseInput(request: ModelRequest): ConverseCommandInput {
