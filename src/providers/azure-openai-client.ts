@@ -4,9 +4,9 @@ import type { CatalogModel, ModelClient } from "../core/types.js";
 import { OpenAIChatClient } from "./openai-chat-client.js";
 import {
   endpointLabel,
-  normaliseErrorBodies,
   type OpenAIClientBuild,
   requireEndpoint,
+  sharedSdkOptions,
 } from "./openai-compatible-client.js";
 
 /**
@@ -31,16 +31,11 @@ export function createAzureOpenAIClient(
     );
   }
   const sdk = new AzureOpenAI({
+    ...sharedSdkOptions(build.defaultTimeoutMs),
     endpoint,
     apiVersion: model.apiVersion,
     deployment: model.servedName,
     apiKey: build.apiKey,
-    organization: null,
-    project: null,
-    maxRetries: 0,
-    timeout: build.defaultTimeoutMs,
-    logLevel: "off",
-    fetch: normaliseErrorBodies,
   });
   return new OpenAIChatClient({
     model,

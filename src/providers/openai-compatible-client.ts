@@ -29,15 +29,9 @@ export function createOpenAICompatibleClient(
 ): ModelClient {
   const endpoint = requireEndpoint(model, build.endpoint, "http://localhost:8000/v1");
   const sdk = new OpenAI({
+    ...sharedSdkOptions(build.defaultTimeoutMs),
     apiKey: build.apiKey ?? NO_KEY_SENT,
     baseURL: endpoint,
-    // Explicit nulls keep OPENAI_ORG_ID / OPENAI_PROJECT_ID from leaking into requests.
-    organization: null,
-    project: null,
-    maxRetries: 0,
-    timeout: build.defaultTimeoutMs,
-    logLevel: "off",
-    fetch: normaliseErrorBodies,
   });
   return new OpenAIChatClient({
     model,
@@ -47,6 +41,20 @@ export function createOpenAICompatibleClient(
     endpointLabel: endpointLabel(endpoint),
     sendSamplingExtras: !STRICT_OPENAI_PREFIXES.has(model.identifierPrefix),
   });
+}
+
+/** What every OpenAI SDK client evalgate builds has in common (Azure's included). */
+export function sharedSdkOptions(defaultTimeoutMs: number) {
+  return {
+    // Explicit nulls keep OPENAI_ORG_ID / OPENAI_PROJECT_ID from leaking into requests.
+    organization: null,
+    project: null,
+    // The runner is the one retry layer.
+    maxRetries: 0,
+    timeout: defaultTimeoutMs,
+    logLevel: "off" as const,
+    fetch: normaliseErrorBodies,
+  };
 }
 
 export function requireEndpoint(
