@@ -152,7 +152,7 @@ async function renderCommand(argv: string[], io: CliIO): Promise<number> {
 
 export const prompts: Command = {
   name: "prompts",
-  summary: "List prompt definitions, or render one for given inputs",
+  summary: "list prompt definitions, or render one exactly as it would be sent",
   usage: USAGE,
   async run(argv, io) {
     const [sub, ...rest] = argv;
