@@ -83,14 +83,18 @@ export class OpenAIChatClient implements ModelClient {
           samplingExtras: this.settings.sendSamplingExtras,
         });
         try {
-          const { data, request_id } = await this.settings.sdk.chat.completions
-            .create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
+          // Plain `create` (not `.withResponse()`): the SDK puts the request id on the
+          // result as `_request_id`, and the raw response is not needed.
+          const data = await this.settings.sdk.chat.completions.create(
+            body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+            {
               signal: deadline.signal,
               // The SDK's own timer as a backstop; ours fires first and says why.
               timeout: deadline.timeoutMs + 1_000,
               maxRetries: 0,
-            })
-            .withResponse();
+            },
+          );
+          const request_id = (data as { _request_id?: string | null })._request_id;
           const latencyMs = performance.now() - started;
           return this.toResponse(data as CompletionData, request_id ?? undefined, latencyMs, {
             warnings,
