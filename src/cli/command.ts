@@ -36,6 +36,10 @@ export function parseCommandArgs<T extends Options>(
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new UserError(`${reason}\nusage: ${command.usage}`);
+    // The synopsis only; `--help` shows the flag descriptions.
+    const synopsis = command.usage.split("\n\n")[0];
+    throw new UserError(
+      `${reason}\nusage: ${synopsis}\n(evalgate ${command.name} --help explains every flag)`,
+    );
   }
 }

@@ -18,8 +18,26 @@ import { type Command, parseCommandArgs } from "../command.js";
 import { createProgressDisplay } from "../progress-display.js";
 import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoints.js";
 
-const usage =
-  "evalgate run [--config FILE] [--suite NAME] [--features a,b] [--models x,y] [--limit N] [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE] [--resume DIR] [--shard I/N|ci] [--no-cache] [--cache-dir DIR] [--quiet]";
+const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--models x,y] [--limit N]
+             [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE]
+             [--resume DIR] [--shard I/N|ci] [--no-cache] [--cache-dir DIR] [--quiet]
+
+  --config FILE            entry configuration (default config/evalgate.yaml)
+  --suite NAME             suite to run (default: default_suite)
+  --features a,b           only these features
+  --models x,y             only these models
+  --limit N                first N examples of each dataset
+  --repeats K              send each example K times
+  --out DIR                output folder (default reports/<timestamp>-<suite>, and reports/latest)
+  --simulate               every endpoint answered by the built-in simulator, models keep their identity
+  --simulate-profile FILE  simulator profile (latency, faults, limits, quality); implies --simulate
+  --resume DIR             finish an interrupted run; skips every cell already in its journal
+  --shard I/N | ci         run shard I of N (ci: from CI_NODE_INDEX/CI_NODE_TOTAL)
+  --no-cache               neither read nor write the response cache
+  --cache-dir DIR          response cache folder (default .evalgate-cache)
+  --quiet                  no progress output
+
+exit codes: 0 ok, 1 a gate failed, 2 usage or configuration error, 3 run could not complete`;
 
 const options = {
   config: { type: "string" },
