@@ -46,7 +46,9 @@ export async function startSimulatedEndpoints(
   env: NodeJS.ProcessEnv,
 ): Promise<SimulatedEndpoints> {
   const profile = profileFile ? await loadSimulatorProfile(profileFile) : undefined;
-  const names = simulatorNamesFromCatalog(plan.catalog.models.values());
+  const names = simulatorNamesFromCatalog(plan.catalog.models.values(), (name) =>
+    plan.catalog.roleOf(name),
+  );
   const answerKey = await loadAnswerKey(
     plan.features.map((f) => [f.id, f.dataset!] as [string, string]),
     plan.limit === undefined ? {} : { limit: plan.limit },
@@ -56,6 +58,7 @@ export async function startSimulatedEndpoints(
     definitionsDir: config.definitionsDir,
     answerKey,
     aliases: names.aliases,
+    judgeAliases: names.judgeAliases,
     families: names.families,
   });
   const simulatedEnv: NodeJS.ProcessEnv = { ...env };

@@ -7,6 +7,7 @@ import {
   sendJson,
 } from "./http-exchange.js";
 import type { FailureReply } from "./openai-errors.js";
+import { looksLikeJudgeRequest } from "./simulated-judge.js";
 import type { FinishReason } from "./simulated-model.js";
 import {
   type AdmittedCall,
@@ -198,6 +199,7 @@ export async function handleConverse(
     {
       route: "bedrock",
       wireName: modelId,
+      judge: looksLikeJudgeRequest(request.messages),
       credential: auth?.startsWith("Bearer ") ? auth.slice(7) : undefined,
       failures: bedrockFailure,
     },

@@ -14,20 +14,28 @@ export interface SimulatorNames {
    * (model_metadata.name), so this carries the catalog's chains, overrides included.
    */
   families: Record<string, string[]>;
+  /** Wire name -> catalog name of the `role: judge` model serving it, for judge requests. */
+  judgeAliases: Record<string, string>;
 }
 
 /**
  * When several catalog models share a wire name (a model and its judge entry usually do),
- * the first one listed wins; judge requests are recognised by their tags regardless.
+ * the first one listed answers model requests and the first `role: judge` one (per `roleOf`)
+ * answers judge requests, so each keeps its own profile entry.
  */
-export function simulatorNamesFromCatalog(models: Iterable<CatalogModel>): SimulatorNames {
+export function simulatorNamesFromCatalog(
+  models: Iterable<CatalogModel>,
+  roleOf: (name: string) => "model" | "judge" = () => "model",
+): SimulatorNames {
   const aliases: Record<string, string> = {};
   const families: Record<string, string[]> = {};
+  const judgeAliases: Record<string, string> = {};
   for (const model of models) {
     aliases[model.servedName] ??= model.name;
     families[model.family] ??= model.familyChain;
+    if (roleOf(model.name) === "judge") judgeAliases[model.servedName] ??= model.name;
   }
-  return { aliases, families };
+  return { aliases, families, judgeAliases };
 }
 
 /** Reads each feature's dataset; examples without a reference cannot teach an answer. */

@@ -10,6 +10,7 @@ import {
   sendJson,
 } from "./http-exchange.js";
 import type { FailureReply } from "./openai-errors.js";
+import { looksLikeJudgeRequest } from "./simulated-judge.js";
 import { answerOutcome, type SimulatedFailure, type SimulatorCore } from "./simulator-core.js";
 
 /**
@@ -204,6 +205,7 @@ export async function handleGatewayPrompt(
     {
       route: apiVersion === 1 ? "gateway_v1" : "gateway_v2",
       wireName: name,
+      judge: looksLikeJudgeRequest(messages),
       credential: body.meta["api_key"],
       failures: gatewayFailure,
     },

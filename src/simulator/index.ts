@@ -39,6 +39,11 @@ export interface SimulatorOptions {
   families?: Record<string, string[]>;
   /** Wire name (served name, Bedrock model id, Azure deployment) -> catalog name. */
   aliases?: Record<string, string>;
+  /**
+   * Wire name -> catalog name of a `role: judge` model, used for judge requests: a judge that
+   * shares its served name with a model under test still gets its own profile entry.
+   */
+  judgeAliases?: Record<string, string>;
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
@@ -55,6 +60,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     profile,
     answerKey: options.answerKey ?? [],
     aliases: options.aliases ?? {},
+    judgeAliases: options.judgeAliases ?? {},
     gateway: {
       registry,
       families: options.families ?? {},

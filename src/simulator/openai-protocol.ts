@@ -1,6 +1,7 @@
 import type { ChatMessage, ChatRole } from "../core/types.js";
 import { type Exchange, header, sendJson, sendText } from "./http-exchange.js";
 import { openAIFailureReply } from "./openai-errors.js";
+import { looksLikeJudgeRequest } from "./simulated-judge.js";
 import type { FinishReason, Generation } from "./simulated-model.js";
 import {
   type AdmittedCall,
@@ -268,6 +269,7 @@ export async function handleChatCompletions(
     {
       route: azure ? "azure" : "openai",
       wireName: request.model,
+      judge: looksLikeJudgeRequest(request.messages),
       credential: bearer(exchange),
       failures,
     },

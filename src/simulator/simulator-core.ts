@@ -64,6 +64,11 @@ export interface AdmittedCall {
 export interface CallSpec {
   route: RouteKind;
   wireName: string;
+  /**
+   * A judge request (its user turn carries <reference>/<response>): a judge that shares its
+   * wire name with a model under test is then found through `judgeAliases`.
+   */
+  judge: boolean;
   /** The key or token the client sent, compared with the profile's api_key. */
   credential: string | undefined;
   failures: FailureWriter;
@@ -96,22 +101,27 @@ export class SimulatorCore {
     readonly profile: ParsedSimulatorProfile,
     answerKey: readonly AnswerKeyEntry[],
     private readonly aliases: Record<string, string>,
+    private readonly judgeAliases: Record<string, string> = {},
   ) {
     this.answerKey = new AnswerKeyIndex(answerKey);
     this.models = new SimulatedModels(this.answerKey);
   }
 
-  modelState(wireName: string): ModelState {
-    let state = this.states.get(wireName);
+  modelState(wireName: string, judge = false): ModelState {
+    const judgeAlias = judge ? this.judgeAliases[wireName] : undefined;
+    const key = judgeAlias === undefined ? wireName : `${wireName}\u0000judge`;
+    let state = this.states.get(key);
     if (state !== undefined) return state;
     const models = this.profile.models ?? {};
-    const alias = this.aliases[wireName];
+    const alias = judgeAlias ?? this.aliases[wireName];
     const name =
-      wireName in models
-        ? wireName
-        : alias !== undefined && alias in models
-          ? alias
-          : (alias ?? wireName);
+      judgeAlias !== undefined && judgeAlias in models
+        ? judgeAlias
+        : wireName in models
+          ? wireName
+          : alias !== undefined && alias in models
+            ? alias
+            : (alias ?? wireName);
     const profile = resolveModelProfile(name, models[name], this.profile.defaults);
     // Two wire names aliasing one profile entry share its limits and counters.
     const shared = [...this.states.values()].find((s) => s.profile.name === name);
@@ -120,7 +130,7 @@ export class SimulatorCore {
       limiter: new ModelRateLimiter(profile.maxConcurrency, profile.maxRps, performance.now()),
       stats: { requests: 0, outcomes: {}, concurrency: 0, peakConcurrency: 0 },
     };
-    this.states.set(wireName, state);
+    this.states.set(key, state);
     this.totals.models[name] = state.stats;
     return state;
   }
@@ -148,7 +158,7 @@ export class SimulatorCore {
     spec: CallSpec,
     answer: (call: AdmittedCall) => Outcome,
   ): Promise<void> {
-    const state = this.modelState(spec.wireName);
+    const state = this.modelState(spec.wireName, spec.judge);
     const { profile } = state;
     const requestKey = hashHex(`${spec.route}\u0000${spec.wireName}\u0000${exchange.body}`, 24);
     const attempt = this.attempts.next(requestKey);

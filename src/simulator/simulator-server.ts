@@ -28,6 +28,7 @@ export interface ServerSetup {
   profile: ParsedSimulatorProfile;
   answerKey: readonly AnswerKeyEntry[];
   aliases: Record<string, string>;
+  judgeAliases: Record<string, string>;
   gateway: GatewaySetup;
 }
 
@@ -103,7 +104,7 @@ function isHttp2Preface(chunk: Buffer): boolean {
 }
 
 export async function listen(setup: ServerSetup): Promise<RunningSimulator> {
-  const core = new SimulatorCore(setup.profile, setup.answerKey, setup.aliases);
+  const core = new SimulatorCore(setup.profile, setup.answerKey, setup.aliases, setup.judgeAliases);
   const handler = (
     req: IncomingMessage | Http2ServerRequest,
     res: ServerResponse | Http2ServerResponse,

@@ -113,3 +113,37 @@ describe("simulated judge re-asks", () => {
     expect(reasked).toBeGreaterThan(0);
   });
 });
+
+describe("a judge sharing its served name with a model under test", () => {
+  const start = useSimulators();
+
+  it("answers judge requests with the judge's profile entry and other requests with the model's", async () => {
+    // Both catalog entries serve "shared/served-model"; only the judge's entry drops the score.
+    const sim = await start({
+      profile: {
+        defaults: { latency_ms: 0 },
+        models: {
+          "the-model": { quality: 0.9 },
+          "the-judge": { role: "judge", faults: { judge_no_score: 1 } },
+        },
+      },
+      aliases: { "shared/served-model": "the-model" },
+      judgeAliases: { "shared/served-model": "the-judge" },
+    });
+    const openai = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: "k", maxRetries: 0 });
+    const ask = async (content: string) =>
+      (
+        await openai.chat.completions.create({
+          model: "shared/served-model",
+          messages: [{ role: "user", content }],
+        })
+      ).choices[0]!.message.content!;
+    const graded = await ask(judgePrompt("Explain total()", REFERENCE, RESPONSES[0]!));
+    expect(scoreLine(graded)).toBeUndefined();
+    const answered = await ask("Explain what total() returns.");
+    expect(answered.length).toBeGreaterThan(0);
+    const stats = sim.stats();
+    expect(stats.models["the-judge"]?.requests).toBe(1);
+    expect(stats.models["the-model"]?.requests).toBe(1);
+  });
+});

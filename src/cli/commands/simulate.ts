@@ -95,9 +95,11 @@ export const simulate: Command = {
       const { config, problems } = await checkConfig(resolve(io.cwd, configFile));
       if (config === undefined)
         throw problems.length === 1 ? problems[0]! : new UserErrors(problems);
-      const { models } = checkCatalog(config).catalog;
-      const names = simulatorNamesFromCatalog(models.values());
+      const { catalog } = checkCatalog(config);
+      const { models } = catalog;
+      const names = simulatorNamesFromCatalog(models.values(), (name) => catalog.roleOf(name));
       options.aliases = names.aliases;
+      options.judgeAliases = names.judgeAliases;
       options.families = names.families;
       options.definitionsDir = config.definitionsDir;
       if (datasets.length === 0) {
