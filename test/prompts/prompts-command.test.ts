@@ -2,30 +2,18 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/command.js";
 import { familyChainFromArgument } from "../../src/cli/commands/prompts.js";
 import { main } from "../../src/cli/evalgate.js";
+import { collectingIO } from "../support/cli-io.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "definitions");
 const GATEWAY = join(FIXTURES, "gateway");
 const PROBLEMS = join(FIXTURES, "problems");
 
 async function run(argv: string[], cwd = FIXTURES) {
-  let out = "";
-  let err = "";
-  const io: CliIO = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    isTTY: false,
-    cwd,
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
+  const io = collectingIO(cwd);
+  const code = await main(argv, io.io);
+  return { code, out: io.out(), err: io.err() };
 }
 
 let work: string;

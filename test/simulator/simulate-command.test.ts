@@ -2,21 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/command.js";
 import { main } from "../../src/cli/evalgate.js";
-
-function collectingIO(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    isTTY: false,
-    cwd,
-    env: {},
-  };
-  return { io, out, err };
-}
+import { collectingIO } from "../support/cli-io.js";
 
 async function waitFor<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -31,10 +18,10 @@ async function waitFor<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
 const dir = mkdtempSync(join(tmpdir(), "evalgate-sim-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function started(out: string[], err: string[]): Promise<string> {
+async function started(out: () => string, err: () => string): Promise<string> {
   return waitFor(() => {
-    if (err.length > 0) throw new Error(err.join(""));
-    return /listening on (http:\/\/\S+)/.exec(out.join(""))?.[1];
+    if (err().length > 0) throw new Error(err());
+    return /listening on (http:\/\/\S+)/.exec(out())?.[1];
   });
 }
 
@@ -60,7 +47,7 @@ describe("evalgate simulate", () => {
       io,
     );
     const url = await started(out, err);
-    expect(out.join("")).toContain("answer key: 2 examples from 1 dataset(s)");
+    expect(out()).toContain("answer key: 2 examples from 1 dataset(s)");
     const res = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
       body: JSON.stringify({
@@ -80,7 +67,7 @@ describe("evalgate simulate", () => {
     const { io, out, err } = collectingIO(join(import.meta.dirname, "../.."));
     const exit = main(["simulate", "--port", "0"], io);
     const url = await started(out, err);
-    const text = out.join("");
+    const text = out();
     expect(text).toContain("/v1/chat/completions");
     expect(text).toContain("/model/{modelId}/converse");
     expect(text).toContain("/v2/prompts/{prompt_id}");
@@ -95,7 +82,7 @@ describe("evalgate simulate", () => {
     expect(res.status).toBe(200);
     process.emit("SIGINT");
     expect(await exit).toBe(0);
-    expect(out.join("")).toContain("stopped after 1 request(s)");
+    expect(out()).toContain("stopped after 1 request(s)");
     await expect(
       fetch(`${url}/v1/chat/completions`, { method: "POST", body: "{}" }),
     ).rejects.toThrow();
@@ -104,6 +91,6 @@ describe("evalgate simulate", () => {
   it("rejects a bad port with a usage error", async () => {
     const { io, err } = collectingIO(process.cwd());
     expect(await main(["simulate", "--port", "http"], io)).toBe(2);
-    expect(err.join("")).toContain("--port");
+    expect(err()).toContain("--port");
   });
 });
