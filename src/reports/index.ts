@@ -5,4 +5,5 @@ export {
   writeRunReports,
 } from "./run-report-files.js";
 export { renderSummaryMarkdown, type SummaryContext } from "./summary-markdown.js";
+export { alignColumns } from "./text-columns.js";
 export { formatInterval, formatRate, renderVerdictTable } from "./verdict-table.js";

@@ -1,4 +1,5 @@
 import type { MatrixEntry } from "../scoring/index.js";
+import { alignColumns } from "./text-columns.js";
 
 // The same words as run.json and summary.md: "n/a" beside a pass rate read as "not gated".
 const LIGHT: Record<MatrixEntry["verdict"], string> = {
@@ -17,18 +18,6 @@ export function formatInterval(entry: MatrixEntry): string {
   return `${(entry.interval.low * 100).toFixed(0)}–${(entry.interval.high * 100).toFixed(0)}%`;
 }
 
-function pad(rows: string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, col) => cell.padEnd(widths[col]!))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
-
 /** The compact plain-text verdict table printed at the end of a run. */
 export function renderVerdictTable(entries: readonly MatrixEntry[]): string {
   const header = ["feature", "model", "verdict", "pass", "95% CI", "scored", "unscored", "errors"];
@@ -42,5 +31,5 @@ export function renderVerdictTable(entries: readonly MatrixEntry[]): string {
     String(e.unscored),
     String(e.errors),
   ]);
-  return `${pad([header, ...rows])}\n`;
+  return `${alignColumns([header, ...rows])}\n`;
 }

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { familyChainFor } from "../../catalog/index.js";
 import { type SourcePosition, UserError } from "../../core/errors.js";
 import { isVersionName, loadPromptRegistry, type PromptSummary } from "../../prompts/index.js";
+import { alignColumns } from "../../reports/index.js";
 import { type CliIO, type Command, parseCommandArgs } from "../command.js";
 
 const DEFAULT_DEFINITIONS = "config/prompts";
@@ -66,18 +67,6 @@ async function readInputs(file: string): Promise<Record<string, unknown>> {
   return value as Record<string, unknown>;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
-
 function listText(prompts: PromptSummary[], root: string): string {
   if (prompts.length === 0) return `no prompt definitions under ${root}\n`;
   const rows = [["PROMPT", "FAMILY", "VERSIONS"]];
@@ -90,7 +79,7 @@ function listText(prompts: PromptSummary[], root: string): string {
       rows.push([prompt.promptId, family.family, versions]);
     }
   }
-  return `${table(rows)}\n`;
+  return `${alignColumns(rows)}\n`;
 }
 
 async function listCommand(argv: string[], io: CliIO): Promise<number> {

@@ -1,23 +1,12 @@
 import { resolve } from "node:path";
 import { ExitCode, UserErrors } from "../../core/errors.js";
+import { alignColumns } from "../../reports/index.js";
 import { type CliIO, type Command, parseCommandArgs } from "../command.js";
 import { type PairReport, type ValidationReport, validateConfig } from "./validate-checks.js";
 
 export const DEFAULT_CONFIG_FILE = "config/evalgate.yaml";
 
 const USAGE = "evalgate validate [--config FILE] [--suite NAME]";
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, c) => cell.padEnd(widths[c]!))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
 
 function status(pair: PairReport): string {
   if (pair.problems > 0) return `${pair.problems} problem(s)`;
@@ -39,7 +28,7 @@ export function formatSummary(report: ValidationReport): string {
         status(p),
       ]),
     ];
-    lines.push("", table(rows));
+    lines.push("", alignColumns(rows));
   }
   for (const warning of report.warnings) lines.push(`note: ${warning}`);
   return `${lines.join("\n")}\n`;
