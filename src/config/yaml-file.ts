@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { type SourcePosition, UserError, UserErrors } from "../core/errors.js";
+import { readUserFile } from "../core/user-files.js";
 
 /** A YAML file parsed and validated, with a way back from a value's path to its position. */
 export interface LoadedYaml<T> {
@@ -94,17 +94,5 @@ export async function loadYamlFile<S extends z.ZodType>(
   file: string,
   schema: S,
 ): Promise<LoadedYaml<z.output<S>>> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === "ENOENT"
-        ? "file not found; check the path"
-        : `cannot read file (${code ?? String(err)})`,
-      { file },
-    );
-  }
-  return parseYamlText(file, text, schema);
+  return parseYamlText(file, await readUserFile(file, "file"), schema);
 }

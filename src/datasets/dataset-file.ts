@@ -1,6 +1,7 @@
 import type { ReadStream } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { UserError } from "../core/errors.js";
+import { unreadablePath } from "../core/user-files.js";
 
 /**
  * Open a dataset for streaming. Opening up front turns a missing file or a folder into a
@@ -24,10 +25,5 @@ export async function openDatasetStream(file: string): Promise<ReadStream> {
 }
 
 export function unreadable(file: string, err: unknown): UserError {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return new UserError("dataset file not found; check the path", { file });
-  if (code === "EISDIR") {
-    return new UserError("is a folder, not a dataset file", { file });
-  }
-  return new UserError(`cannot read dataset file (${code ?? String(err)})`, { file });
+  return unreadablePath(file, err, "dataset file");
 }

@@ -7,6 +7,7 @@ import {
   loadYamlFile,
 } from "../config/index.js";
 import { type SourcePosition, UserError, UserErrors } from "../core/errors.js";
+import { unreadablePath } from "../core/user-files.js";
 import { checkJudgePromptTemplates } from "./judge-prompt.js";
 
 /** A judge rubric (evaluators/<name>.yaml), validated, with positions for error messages. */
@@ -65,12 +66,11 @@ export async function loadEvaluators(dir: string): Promise<Map<string, Evaluator
   try {
     names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n)).sort();
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === "ENOENT"
-        ? "evaluators folder not found; check the `evaluators:` path in evalgate.yaml"
-        : `cannot read the evaluators folder (${code ?? String(err)})`,
-      { file: dir },
+    throw unreadablePath(
+      dir,
+      err,
+      "evaluators folder",
+      "check the `evaluators:` path in evalgate.yaml",
     );
   }
   const problems: UserError[] = [];

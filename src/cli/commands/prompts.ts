@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { familyChainFor } from "../../catalog/index.js";
 import { type SourcePosition, UserError } from "../../core/errors.js";
+import { readUserFile } from "../../core/user-files.js";
 import { isVersionName, loadPromptRegistry, type PromptSummary } from "../../prompts/index.js";
 import { alignColumns } from "../../reports/index.js";
 import { type CliIO, type Command, parseCommandArgs } from "../command.js";
@@ -36,18 +36,11 @@ function positionInText(file: string, text: string, message: string): SourcePosi
 }
 
 async function readInputs(file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === "ENOENT"
-        ? "inputs file not found; pass a JSON file holding the template variables"
-        : `cannot read inputs file (${code ?? String(err)})`,
-      { file },
-    );
-  }
+  const text = await readUserFile(
+    file,
+    "inputs file",
+    "pass a JSON file holding the template variables",
+  );
   let value: unknown;
   try {
     value = JSON.parse(text);
