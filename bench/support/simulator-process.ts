@@ -1,10 +1,13 @@
 /** Starts bench/support/simulator-child.ts (through tsx) and talks to it over IPC. */
 import { type ChildProcess, fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SimulatorProfile, SimulatorStats } from "../../src/simulator/index.js";
 
 export interface SimulatorProcess {
   url: string;
+  /** CPU time (user + system) the simulator process has used so far, in µs (Linux only). */
+  cpuMicros(): number;
   stats(): Promise<SimulatorStats>;
   close(): Promise<void>;
 }
@@ -37,6 +40,7 @@ export async function startSimulatorProcess(
   let nextId = 0;
   return {
     url,
+    cpuMicros: () => processCpuMicros(child.pid),
     async stats() {
       const id = nextId++;
       const reply = nextMessage<{ stats: SimulatorStats }>(child, "stats");
@@ -50,4 +54,14 @@ export async function startSimulatorProcess(
       if (child.exitCode === null) child.kill();
     },
   };
+}
+
+/** utime + stime of a process from /proc (clock ticks are 100 Hz on Linux); NaN elsewhere. */
+function processCpuMicros(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
 }

@@ -15,7 +15,7 @@ import { createOpenAICompatibleClient } from "./openai-compatible-client.js";
  */
 
 export type { BedrockHttpVersion } from "./bedrock-converse-client.js";
-export { DEFAULT_TIMEOUT_MS } from "./call-deadline.js";
+export { DEFAULT_TIMEOUT_MS, timeoutMsFor } from "./call-deadline.js";
 export {
   classifyHttpStatus,
   classifyNetworkError,

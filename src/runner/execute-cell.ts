@@ -23,7 +23,7 @@ export interface CellExecutorOptions {
   clientFor(cell: PlannedCell): ModelClient;
   /** The judge of the cell's feature; its model client should be a scheduled one too. */
   judgeFor(cell: PlannedCell): Judge;
-  /** Builds the request from the rendered prompt; override for gateway mode. */
+  /** Builds the request from the rendered prompt (a new object each time: the executor sets its signal); override for gateway mode. */
   toRequest?(cell: PlannedCell, prompt: RenderedPrompt): ModelRequest;
   /** Keep response text and judge explanation in records (default true). */
   keepText?: boolean;
@@ -58,67 +58,62 @@ function messageOf(err: unknown): string {
 export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
   const now = options.now ?? (() => new Date());
   const keepText = options.keepText ?? true;
+  const toRequest = options.toRequest ?? defaultRequest;
 
+  // The record is one object filled in as the cell advances (not rebuilt by spreading at each
+  // step): this runs for every cell, and the copies were a visible share of the allocations.
   return async (cell, signal) => {
-    const base = identityOf(cell);
-    const finish = (fields: Omit<CellRecord, keyof typeof base | "finishedAt">): CellRecord => {
+    const record: CellRecord = {
+      cellId: cell.cellId,
+      feature: cell.feature,
+      model: cell.model,
+      exampleId: cell.exampleId,
+      repeat: cell.repeat,
+      status: "error",
+      finishedAt: "",
+    };
+    const finish = (status: CellRecord["status"], reason?: string): CellRecord => {
       if (signal.aborted) throw abortReason(signal);
-      return { ...base, ...fields, finishedAt: now().toISOString() };
+      record.status = status;
+      if (reason !== undefined) record.reason = reason;
+      record.finishedAt = now().toISOString();
+      return record;
     };
 
     let prompt: RenderedPrompt;
     try {
       prompt = await options.render(cell);
     } catch (err) {
-      return finish({ status: "error", reason: `render failed: ${messageOf(err)}` });
+      return finish("error", `render failed: ${messageOf(err)}`);
     }
-    const promptFields = {
-      promptFile: prompt.file,
-      promptVersion: prompt.version,
-      family: prompt.family,
-    };
+    record.promptFile = prompt.file;
+    record.promptVersion = prompt.version;
+    record.family = prompt.family;
 
     let response: ModelResponse & { attempts?: number; cached?: boolean };
     try {
       if (signal.aborted) throw abortReason(signal);
-      const request = (options.toRequest ?? defaultRequest)(cell, prompt);
-      response = await options.clientFor(cell).complete({ ...request, signal });
+      const request = toRequest(cell, prompt);
+      request.signal = signal;
+      response = await options.clientFor(cell).complete(request);
     } catch (err) {
       if (signal.aborted) throw abortReason(signal);
-      return finish({
-        status: "error",
-        reason: `model call threw: ${messageOf(err)}`,
-        ...promptFields,
-      });
+      return finish("error", `model call threw: ${messageOf(err)}`);
     }
-    const callFields = {
-      ...promptFields,
-      latencyMs: response.latencyMs,
-      attempts: response.attempts ?? 1,
-      ...(response.cached ? { cached: true } : {}),
-    };
+    record.latencyMs = response.latencyMs;
+    record.attempts = response.attempts ?? 1;
+    if (response.cached) record.cached = true;
     if (!response.ok) {
-      const filtered = response.errorClass === "content_filtered";
-      return finish({
-        status: filtered ? "unscored" : "error",
-        reason: filtered
-          ? `content filtered by the provider: ${response.message}`
-          : `${response.message} (after ${callFields.attempts} attempt(s))`,
-        errorClass: response.errorClass,
-        ...callFields,
-      });
+      record.errorClass = response.errorClass;
+      return response.errorClass === "content_filtered"
+        ? finish("unscored", `content filtered by the provider: ${response.message}`)
+        : finish("error", `${response.message} (after ${record.attempts} attempt(s))`);
     }
-    const text = keepText ? { response: response.text } : {};
-    const usage = response.usage ? { usage: response.usage } : {};
+    if (response.usage) record.usage = response.usage;
+    if (keepText) record.response = response.text;
     if (response.finishReason === "content_filter") {
-      return finish({
-        status: "unscored",
-        reason: "content filtered by the provider (finish_reason content_filter)",
-        errorClass: "content_filtered",
-        ...callFields,
-        ...usage,
-        ...text,
-      });
+      record.errorClass = "content_filtered";
+      return finish("unscored", "content filtered by the provider (finish_reason content_filter)");
     }
 
     let outcome: JudgeOutcome;
@@ -134,36 +129,23 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       });
     } catch (err) {
       if (signal.aborted) throw abortReason(signal);
-      const reason = `judge failed: ${messageOf(err)}`;
-      return finish({ status: "error", reason, ...callFields, ...usage, ...text });
+      return finish("error", `judge failed: ${messageOf(err)}`);
     }
-    const judgeUsage = outcome.usage ? { judgeUsage: outcome.usage } : {};
-    const common = { ...callFields, ...usage, ...judgeUsage, ...text };
+    if (outcome.usage) record.judgeUsage = outcome.usage;
     if (outcome.kind === "scored" && outcome.score.score !== null) {
       const score = outcome.score.score;
-      return finish({
-        status: "scored",
-        score,
-        passed: score >= PASSING_SCORE,
-        ...common,
-        ...(keepText ? { judgeExplanation: outcome.score.explanation } : {}),
-      });
+      record.score = score;
+      record.passed = score >= PASSING_SCORE;
+      if (keepText) record.judgeExplanation = outcome.score.explanation;
+      return finish("scored");
     }
     if (outcome.kind === "error") {
-      return finish({
-        status: "error",
-        reason: `judge call failed: ${outcome.message}`,
-        errorClass: outcome.errorClass,
-        ...common,
-      });
+      record.errorClass = outcome.errorClass;
+      return finish("error", `judge call failed: ${outcome.message}`);
     }
     const why = outcome.kind === "unscored" ? outcome.reason : "no_score";
-    return finish({
-      status: "unscored",
-      reason: unscoredReason(why, outcome.attempts),
-      ...common,
-      ...(keepText && outcome.kind === "unscored" ? { judgeExplanation: outcome.rawReply } : {}),
-    });
+    if (keepText && outcome.kind === "unscored") record.judgeExplanation = outcome.rawReply;
+    return finish("unscored", unscoredReason(why, outcome.attempts));
   };
 }
 

@@ -4,6 +4,7 @@
  * merge shard folders. See docs/drafts/runner.md.
  */
 export { isAbortError, sleep } from "./abort-signals.js";
+export { BACKSTOP_GRACE_MS, CallWatchdog, type CallWatchdogOptions } from "./call-watchdog.js";
 export {
   EndpointQueue,
   type EndpointQueueOptions,
@@ -53,7 +54,6 @@ export { loadResumeState, type ResumeState, skipFinished } from "./resume-run.js
 export {
   type BackoffState,
   backoffDelayMs,
-  callWithTimeout,
   isRetryable,
   RETRYABLE_ERROR_CLASSES,
   type RetryOptions,
@@ -82,7 +82,6 @@ export {
   type ScheduledClientOptions,
   type ScheduledResponse,
   scheduleClient,
-  timeoutMsFor,
 } from "./scheduled-client.js";
 export {
   formatShard,

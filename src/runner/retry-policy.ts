@@ -1,9 +1,10 @@
 /**
  * The one retry layer (DESIGN.md: SDK retries are off). It decides from `errorClass` alone
  * what to retry, backs off exponentially with full jitter, honours Retry-After, bounds the
- * attempts, and owns the per-call timeout.
+ * attempts. The per-call timeout is the provider client's, with the runner's watchdog
+ * (call-watchdog.ts) as the backstop.
  */
-import type { ErrorClass, ModelFailure, ModelResponse } from "../core/types.js";
+import type { ErrorClass, ModelResponse } from "../core/types.js";
 import { abortReason, sleep } from "./abort-signals.js";
 
 /** Transient failures worth another attempt; the rest would fail the same way again. */
@@ -115,83 +116,4 @@ export class RetryPolicy {
       retries: { ...this.retries },
     };
   }
-}
-
-/**
- * Runs one call with its own deadline. The call gets a signal that aborts at the deadline or
- * when `outer` aborts; a client that ignores the signal is raced, so a hung connection still
- * ends as a `timeout` failure. An outer abort rejects (the cell is being cancelled); anything
- * the client throws otherwise becomes a `connection` failure, since clients must not throw.
- */
-export function callWithTimeout(
-  call: (signal: AbortSignal) => Promise<ModelResponse>,
-  timeoutMs: number | undefined,
-  outer?: AbortSignal,
-): Promise<ModelResponse> {
-  if (outer?.aborted) return Promise.reject(abortReason(outer));
-  // One promise settled by whichever comes first (answer, deadline, outer abort) rather than a
-  // race of three chained promises: this runs for every call, so its allocations add up.
-  const controller = new AbortController();
-  const started = Date.now();
-  return new Promise<ModelResponse>((resolve, reject) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const settle = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      clearTimeout(timer);
-      outer?.removeEventListener("abort", onOuterAbort);
-      return true;
-    };
-    const onOuterAbort = () => {
-      if (!settle()) return;
-      reject(abortReason(outer!));
-      controller.abort(abortReason(outer!));
-    };
-    if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
-      timer = setTimeout(() => {
-        if (!settle()) return;
-        resolve(timeoutFailure(timeoutMs, Date.now() - started));
-        controller.abort(new DOMException("per-call timeout", "TimeoutError"));
-      }, timeoutMs);
-    }
-    outer?.addEventListener("abort", onOuterAbort, { once: true });
-    let attempt: Promise<ModelResponse>;
-    try {
-      attempt = call(controller.signal);
-    } catch (err) {
-      attempt = Promise.reject(err);
-    }
-    // The loser (a late answer after the deadline, say) settles nothing and is dropped.
-    attempt.then(
-      (response) => {
-        if (settle()) resolve(response);
-      },
-      (err: unknown) => {
-        if (!settle()) return;
-        if (outer?.aborted) {
-          reject(abortReason(outer));
-          return;
-        }
-        const message = err instanceof Error ? err.message : String(err);
-        resolve({
-          ok: false,
-          errorClass: "connection",
-          message: `model client threw: ${message}`,
-          latencyMs: Date.now() - started,
-          requestId: undefined,
-        });
-      },
-    );
-  });
-}
-
-function timeoutFailure(timeoutMs: number, latencyMs: number): ModelFailure {
-  return {
-    ok: false,
-    errorClass: "timeout",
-    message: `no response within ${timeoutMs} ms (per-call timeout)`,
-    latencyMs,
-    requestId: undefined,
-  };
 }

@@ -11,6 +11,7 @@ import { UserError } from "../core/errors.js";
 import type { CatalogModel, ModelClient } from "../core/types.js";
 import { createRubricJudge, type Judge } from "../judges/index.js";
 import { createModelClient, type GatewaySettings } from "../providers/index.js";
+import { CallWatchdog } from "./call-watchdog.js";
 import { EndpointQueues } from "./endpoint-queue.js";
 import { createCellExecutor } from "./execute-cell.js";
 import { JournalWriter, journalPathIn } from "./journal.js";
@@ -149,6 +150,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
 
   const queues = new EndpointQueues();
   const retry = new RetryPolicy();
+  const watchdog = new CallWatchdog();
   const cache = new ResponseCache({
     enabled: options.cache.enabled,
     cwd: options.cache.cwd,
@@ -174,6 +176,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
         queue,
         retry,
         cache,
+        watchdog,
         servedName: model.servedName,
         priority: isJudgeOnly ? 1 : 0,
       }),
@@ -268,6 +271,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   } finally {
     await journal.close();
     queues.close();
+    watchdog.close();
     await Promise.all([...raw.values()].map((c) => c.close?.()));
   }
 }

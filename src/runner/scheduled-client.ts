@@ -1,13 +1,18 @@
 /**
  * A ModelClient that goes through the runner: cache, then the retry layer, each attempt
- * queued on its endpoint's queue with a per-call timeout. Give one to the cell executor for
- * the model under test and one to the judge for its judge model, so both kinds of call are
- * scheduled, retried and cached the same way.
+ * queued on its endpoint's queue and guarded by the watchdog. Give one to the cell executor
+ * for the model under test and one to the judge for its judge model, so both kinds of call
+ * are scheduled, retried and cached the same way.
+ *
+ * The per-call timeout belongs to the provider client, which aborts its own request at the
+ * deadline and says so; the watchdog only answers for a client that fails to.
  */
 import type { ModelClient, ModelRequest, ModelResponse } from "../core/types.js";
+import { DEFAULT_TIMEOUT_MS, timeoutMsFor } from "../providers/index.js";
+import { BACKSTOP_GRACE_MS, CallWatchdog } from "./call-watchdog.js";
 import { type EndpointQueue, estimateRequestTokens } from "./endpoint-queue.js";
 import { cacheKeyFor, type ResponseCache } from "./response-cache.js";
-import { callWithTimeout, type RetryPolicy } from "./retry-policy.js";
+import type { RetryPolicy } from "./retry-policy.js";
 
 /** A response plus how it was obtained. */
 export type ScheduledResponse = ModelResponse & {
@@ -30,22 +35,23 @@ export interface ScheduledClientOptions {
   /** Cache identity of the endpoint, usually the queue key. Defaults to `queue.key`. */
   endpointIdentity?: string;
   servedName: string;
-  /** Per-call timeout when the request's `params.timeout` (seconds) is not set. Default 120 s. */
+  /**
+   * The client's per-call timeout when the request's `params.timeout` (seconds) is not set;
+   * the watchdog answers BACKSTOP_GRACE_MS after it. Default: the providers' default, 60 s.
+   */
   defaultTimeoutMs?: number;
+  /** Shared by the clients of a run so one timer guards every call. Default: one of its own. */
+  watchdog?: CallWatchdog;
   /** Queue priority of these calls (judge calls: 1). */
   priority?: number;
-}
-
-/** Per-call timeout: the definition's `params.timeout` (seconds) wins over the default. */
-export function timeoutMsFor(request: ModelRequest, defaultTimeoutMs: number): number {
-  const seconds = request.params.timeout;
-  return typeof seconds === "number" && seconds > 0 ? seconds * 1000 : defaultTimeoutMs;
 }
 
 export function scheduleClient(options: ScheduledClientOptions): ScheduledClient {
   const { client, queue, retry, cache } = options;
   const endpoint = options.endpointIdentity ?? queue.key;
-  const defaultTimeoutMs = options.defaultTimeoutMs ?? 120_000;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const watchdog = options.watchdog ?? new CallWatchdog();
+  const priority = options.priority ?? 0;
   return {
     async complete(request: ModelRequest): Promise<ScheduledResponse> {
       const key = cache?.enabled
@@ -60,21 +66,19 @@ export function scheduleClient(options: ScheduledClientOptions): ScheduledClient
         const hit = await cache.get(key);
         if (hit) return { ...hit, attempts: 0, cached: true };
       }
-      const timeoutMs = timeoutMsFor(request, defaultTimeoutMs);
-      const estimatedTokens = estimateRequestTokens(request);
+      const limitMs = timeoutMsFor(request.params, defaultTimeoutMs) + BACKSTOP_GRACE_MS;
       const { signal } = request;
-      const { response, attempts } = await retry.run(
-        () =>
-          queue.schedule(
-            () =>
-              callWithTimeout((s) => client.complete({ ...request, signal: s }), timeoutMs, signal),
-            { estimatedTokens, priority: options.priority, signal },
-          ),
-        signal,
-      );
+      const schedule = { estimatedTokens: estimateRequestTokens(request), priority, signal };
+      const call = () => client.complete(request);
+      const attempt = () => queue.schedule(() => watchdog.guard(call, limitMs), schedule);
+      const { response, attempts } = await retry.run(attempt, signal);
       // A cache that cannot be written (disk full, read-only) must never cost a cell its answer.
       if (key && cache && response.ok) await cache.set(key, response).catch(() => {});
-      return { ...response, attempts, cached: false };
+      // The response is this call's own object: annotate it rather than copy it.
+      const scheduled = response as ScheduledResponse;
+      scheduled.attempts = attempts;
+      scheduled.cached = false;
+      return scheduled;
     },
     close: client.close ? () => client.close!() : undefined,
   };

@@ -44,6 +44,37 @@ describe("JSONL datasets", () => {
     ]);
   });
 
+  it("splits lines correctly when a chunk of the file ends between \\r and \\n", async () => {
+    // The reader gets the file in 64 KiB chunks: pad the first line so its \r is the last
+    // character of the first chunk and its \n the first of the second.
+    const head = '{"inputs": {"a": 0, "pad": "';
+    const tail = '"}}';
+    const pad = "x".repeat(64 * 1024 - 1 - head.length - tail.length);
+    const rows = [`${head}${pad}${tail}`, '{"inputs": {"a": 1}}', '{"inputs": {"a": 2}}'];
+    const file = write("boundary.jsonl", `${rows.join("\r\n")}\r`);
+    expect(rows[0]!.length + 1).toBe(64 * 1024);
+    const examples = await loadExamples(file);
+    expect(examples.map((e) => [e.inputs["a"], e.source.line])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+  });
+
+  it("stops at --limit without parsing the lines after it", async () => {
+    const file = write("limited.jsonl", '{"inputs": {"a": 1}}\n{"inputs": {"a": 2}}\n{broken\n');
+    const examples = await loadExamples(file, { limit: 2 });
+    expect(examples.map((e) => e.inputs["a"])).toEqual([1, 2]);
+    const seen: unknown[] = [];
+    const error = await (async () => {
+      for await (const example of readExamples(file)) seen.push(example.inputs["a"]);
+    })().catch((err: unknown) => err);
+    // Every example before the broken line is handed out before the error about it.
+    expect(seen).toEqual([1, 2]);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(/line 3|:3/);
+  });
+
   it("derives ids from the inputs, independent of key order", async () => {
     expect(exampleIdFor({ a: 1, b: { c: 2, d: 3 } })).toBe(
       exampleIdFor({ b: { d: 3, c: 2 }, a: 1 }),

@@ -53,6 +53,61 @@ describe("endpoint queue", () => {
     expect(endpoint.peak).toBe(4);
   });
 
+  it("never sends a queued call whose cell was cancelled while it waited for a slot", async () => {
+    const endpoint = trackingEndpoint(50);
+    const queue = new EndpointQueue("e", { concurrency: 1 });
+    const first = queue.schedule(() => endpoint.call());
+    const controller = new AbortController();
+    const queued = queue.schedule(() => endpoint.call(), { signal: controller.signal });
+    const outcome = queued.then(
+      () => "sent",
+      (err: unknown) => (err as Error).name,
+    );
+    controller.abort();
+    await first;
+    expect(await outcome).toBe("AbortError");
+    expect(endpoint.calls).toBe(1);
+    expect(queue.state()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it("drops a cancelled call from a paused endpoint at once, without waiting out the pause", async () => {
+    const queue = new EndpointQueue("e", { concurrency: 2 });
+    await queue.schedule(async () => rateLimited(60_000));
+    expect(queue.state().pausedForMs).toBeGreaterThan(50_000);
+    const controller = new AbortController();
+    let sent = false;
+    const queued = queue.schedule(
+      async () => {
+        sent = true;
+        return ok();
+      },
+      { signal: controller.signal },
+    );
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 20);
+    await expect(queued).rejects.toThrow(/abort/i);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(sent).toBe(false);
+    queue.close();
+  });
+
+  it("refuses a call whose signal is already aborted", async () => {
+    const queue = new EndpointQueue("e", { concurrency: 1 });
+    const controller = new AbortController();
+    controller.abort();
+    let sent = false;
+    await expect(
+      queue.schedule(
+        async () => {
+          sent = true;
+          return ok();
+        },
+        { signal: controller.signal },
+      ),
+    ).rejects.toThrow(/abort/i);
+    expect(sent).toBe(false);
+  });
+
   it("keeps two endpoints independent: a slow one does not hold up a fast one", async () => {
     const slow = new EndpointQueue("slow", { concurrency: 1 });
     const fast = new EndpointQueue("fast", { concurrency: 4 });
