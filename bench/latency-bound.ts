@@ -14,7 +14,7 @@
  * processes on a shared machine can only make a run slower.
  */
 import { writeBenchSuite } from "./support/bench-suite.js";
-import { runHarness } from "./support/harness-run.js";
+import { compiledHarness, type HarnessRun } from "./support/harness-run.js";
 import { report, seconds } from "./support/result-block.js";
 import { startSimulatorProcess } from "./support/simulator-process.js";
 
@@ -24,6 +24,7 @@ const EXAMPLES = 500;
 const TARGET = 1.15;
 const RUNS = 3;
 
+const harness = await compiledHarness();
 const simulator = await startSimulatorProcess({
   models: {
     "bench-model": { latency_ms: LATENCY_MS, jitter_ms: 0, quality: 0.8 },
@@ -43,10 +44,10 @@ const warmUp = await writeBenchSuite({
   simulatorUrl: simulator.url,
 });
 try {
-  await runHarness(warmUp.entry);
+  await harness.run(warmUp.entry);
   let best:
     | {
-        run: Awaited<ReturnType<typeof runHarness>>;
+        run: HarnessRun;
         before: Awaited<ReturnType<typeof simulator.stats>>;
         after: Awaited<ReturnType<typeof simulator.stats>>;
       }
@@ -54,7 +55,7 @@ try {
   const walls: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const before = await simulator.stats();
-    const run = await runHarness(suite.entry);
+    const run = await harness.run(suite.entry);
     const after = await simulator.stats();
     walls.push(run.wallMs);
     if (!best || run.wallMs < best.run.wallMs) best = { run, before, after };
@@ -85,4 +86,5 @@ try {
   await warmUp.cleanup();
   await suite.cleanup();
   await simulator.close();
+  await harness.cleanup();
 }

@@ -13,7 +13,7 @@
  * grants). Target: goodput ≥ 90% of 50/s, and every cell has exactly one terminal record.
  */
 import { writeBenchSuite } from "./support/bench-suite.js";
-import { runHarness } from "./support/harness-run.js";
+import { compiledHarness } from "./support/harness-run.js";
 import { report, seconds } from "./support/result-block.js";
 import { startSimulatorProcess } from "./support/simulator-process.js";
 
@@ -21,6 +21,7 @@ const MAX_RPS = 50;
 const EXAMPLES = 1_200;
 const TARGET = 0.9;
 
+const harness = await compiledHarness();
 const simulator = await startSimulatorProcess({
   models: {
     "bench-model": { latency_ms: 20, quality: 0.8, limits: { max_rps: MAX_RPS } },
@@ -35,7 +36,7 @@ const suite = await writeBenchSuite({
 });
 try {
   const before = await simulator.stats();
-  const run = await runHarness(suite.entry);
+  const run = await harness.run(suite.entry);
   const after = await simulator.stats();
   const outcome = (key: "ok" | "429") =>
     (after.models["bench-model"]?.outcomes[key] ?? 0) -
@@ -61,4 +62,5 @@ try {
 } finally {
   await suite.cleanup();
   await simulator.close();
+  await harness.cleanup();
 }

@@ -1,12 +1,13 @@
 /**
- * The CLI as users run it: src compiled with tsconfig.build.json into a temporary folder (so
- * the repository's dist/ is never touched and never stale), run with plain `node`, with a
- * preload that reports the process's RSS high-water mark when it exits.
+ * The code as users run it: src compiled with tsconfig.build.json into a temporary folder (so
+ * the repository's dist/ is never touched and never stale). `compileCli` runs its CLI with
+ * plain `node` and a preload that reports the process's RSS high-water mark when it exits;
+ * harness-run.ts imports its modules.
  */
 import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
@@ -28,7 +29,17 @@ export interface CliProcessResult {
   stderr: string;
 }
 
-export async function compileCli(): Promise<CompiledCli> {
+export interface CompiledSources {
+  /** The compiled `src`: `<distDir>/cli/main.js`, `<distDir>/runner/index.js`, … */
+  distDir: string;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * `src` compiled with tsconfig.build.json (as `npm run build` does) into a temp folder, with
+ * the repository's node_modules and package.json next to it so imports resolve as in dist/.
+ */
+export async function compileSources(): Promise<CompiledSources> {
   const dir = await mkdtemp(join(tmpdir(), "evalgate-bench-build-"));
   await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"));
   await copyFile(join(ROOT, "package.json"), join(dir, "package.json"));
@@ -42,6 +53,15 @@ export async function compileCli(): Promise<CompiledCli> {
     "--sourceMap",
     "false",
   ]);
+  return {
+    distDir: join(dir, "dist"),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export async function compileCli(): Promise<CompiledCli> {
+  const build = await compileSources();
+  const dir = dirname(build.distDir);
   const main = join(dir, "dist/cli/main.js");
   return {
     async run(args) {
@@ -67,6 +87,6 @@ export async function compileCli(): Promise<CompiledCli> {
       };
       return { exitCode, wallMs, stderr, ...peak };
     },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
+    cleanup: build.cleanup,
   };
 }
