@@ -6,11 +6,14 @@
  * The harness is the code users run: `src` compiled by tsc (compiled-cli.ts), imported from
  * that build, not `src` through tsx. tsx's transform wraps every closure in a naming helper
  * (`__name`), which costs the per-cell code several percent that the shipped code never pays.
+ * Each run also gets the CLI's heap growth policy (src/cli/heap-growth.ts), as `evalgate run`
+ * does, and gives V8 its default back afterwards.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type * as HeapGrowth from "../../src/cli/heap-growth.js";
 import type * as ProgressDisplay from "../../src/cli/progress-display.js";
 import type * as Config from "../../src/config/index.js";
 import type * as Runner from "../../src/runner/index.js";
@@ -42,6 +45,7 @@ export interface Harness {
 }
 
 interface HarnessModules {
+  heap: typeof HeapGrowth;
   config: typeof Config;
   runner: typeof Runner;
   progress: typeof ProgressDisplay;
@@ -52,6 +56,7 @@ export async function compiledHarness(): Promise<Harness> {
   const build = await compileSources();
   const load = (path: string) => import(pathToFileURL(join(build.distDir, path)).href);
   const modules: HarnessModules = {
+    heap: await load("cli/heap-growth.js"),
     config: await load("config/index.js"),
     runner: await load("runner/index.js"),
     progress: await load("cli/progress-display.js"),
@@ -63,11 +68,14 @@ export async function compiledHarness(): Promise<Harness> {
 }
 
 async function runWith(
-  { config: configModule, runner, progress: progressModule }: HarnessModules,
+  { heap, config: configModule, runner, progress: progressModule }: HarnessModules,
   entry: string,
   options: HarnessRunOptions = {},
 ): Promise<HarnessRun> {
   const outDir = await mkdtemp(join(tmpdir(), "evalgate-bench-out-"));
+  // The heap growth policy the evalgate CLI sets for its process (src/cli/heap-growth.ts),
+  // for this run only: whatever runs next in this process (the bare loop) gets V8's default.
+  heap.tuneHeapGrowth([], undefined);
   try {
     const planStarted = performance.now();
     const config = await configModule.loadConfig(entry);
@@ -100,6 +108,7 @@ async function runWith(
       journal: await summariseJournal(runner.journalPathIn(outDir)),
     };
   } finally {
+    heap.setHeapGrowingPercent(0);
     if (!options.keepOut) await rm(outDir, { recursive: true, force: true });
   }
 }
