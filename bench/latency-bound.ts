@@ -13,7 +13,7 @@
  * costs, not scheduling), then the suite runs RUNS times and the best run is compared: other
  * processes on a shared machine can only make a run slower.
  */
-import { writeBenchSuite } from "./support/bench-suite.js";
+import { writeBenchAnswerKey, writeBenchSuite } from "./support/bench-suite.js";
 import { compiledHarness, type HarnessRun } from "./support/harness-run.js";
 import { report, seconds } from "./support/result-block.js";
 import { startSimulatorProcess } from "./support/simulator-process.js";
@@ -25,12 +25,16 @@ const TARGET = 1.15;
 const RUNS = 3;
 
 const harness = await compiledHarness();
-const simulator = await startSimulatorProcess({
-  models: {
-    "bench-model": { latency_ms: LATENCY_MS, jitter_ms: 0, quality: 0.8 },
-    "bench-judge": { role: "judge", latency_ms: LATENCY_MS, jitter_ms: 0 },
+const answers = await writeBenchAnswerKey(EXAMPLES);
+const simulator = await startSimulatorProcess(
+  {
+    models: {
+      "bench-model": { latency_ms: LATENCY_MS, jitter_ms: 0, quality: 0.8 },
+      "bench-judge": { role: "judge", latency_ms: LATENCY_MS, jitter_ms: 0 },
+    },
   },
-});
+  answers.key,
+);
 const suite = await writeBenchSuite({
   examples: EXAMPLES,
   modelConcurrency: CONCURRENCY,
@@ -86,5 +90,6 @@ try {
   await warmUp.cleanup();
   await suite.cleanup();
   await simulator.close();
+  await answers.cleanup();
   await harness.cleanup();
 }

@@ -16,7 +16,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { journalPathIn } from "../src/runner/index.js";
-import { writeBenchSuite } from "./support/bench-suite.js";
+import { writeBenchAnswerKey, writeBenchSuite } from "./support/bench-suite.js";
 import { compileCli } from "./support/compiled-cli.js";
 import { summariseJournal } from "./support/harness-run.js";
 import { report, seconds } from "./support/result-block.js";
@@ -26,12 +26,16 @@ const EXAMPLES = Number(process.env["EXAMPLES"] ?? 100_000);
 const LIMIT_MB = 250;
 
 const cli = await compileCli();
-const simulator = await startSimulatorProcess({
-  models: {
-    "bench-model": { latency_ms: 0, quality: 0.8 },
-    "bench-judge": { role: "judge", latency_ms: 0 },
+const answers = await writeBenchAnswerKey(EXAMPLES);
+const simulator = await startSimulatorProcess(
+  {
+    models: {
+      "bench-model": { latency_ms: 0, quality: 0.8 },
+      "bench-judge": { role: "judge", latency_ms: 0 },
+    },
   },
-});
+  answers.key,
+);
 const suite = await writeBenchSuite({
   examples: EXAMPLES,
   modelConcurrency: 32,
@@ -69,5 +73,6 @@ try {
   await rm(outDir, { recursive: true, force: true });
   await suite.cleanup();
   await simulator.close();
+  await answers.cleanup();
   await cli.cleanup();
 }

@@ -12,7 +12,7 @@
  * limit, 50/s (the one-second burst at the start is allowed to count: it is what the server
  * grants). Target: goodput ≥ 90% of 50/s, and every cell has exactly one terminal record.
  */
-import { writeBenchSuite } from "./support/bench-suite.js";
+import { writeBenchAnswerKey, writeBenchSuite } from "./support/bench-suite.js";
 import { compiledHarness } from "./support/harness-run.js";
 import { report, seconds } from "./support/result-block.js";
 import { startSimulatorProcess } from "./support/simulator-process.js";
@@ -22,12 +22,16 @@ const EXAMPLES = 1_200;
 const TARGET = 0.9;
 
 const harness = await compiledHarness();
-const simulator = await startSimulatorProcess({
-  models: {
-    "bench-model": { latency_ms: 20, quality: 0.8, limits: { max_rps: MAX_RPS } },
-    "bench-judge": { role: "judge", latency_ms: 20 },
+const answers = await writeBenchAnswerKey(EXAMPLES);
+const simulator = await startSimulatorProcess(
+  {
+    models: {
+      "bench-model": { latency_ms: 20, quality: 0.8, limits: { max_rps: MAX_RPS } },
+      "bench-judge": { role: "judge", latency_ms: 20 },
+    },
   },
-});
+  answers.key,
+);
 const suite = await writeBenchSuite({
   examples: EXAMPLES,
   modelConcurrency: 32,
@@ -62,5 +66,6 @@ try {
 } finally {
   await suite.cleanup();
   await simulator.close();
+  await answers.cleanup();
   await harness.cleanup();
 }

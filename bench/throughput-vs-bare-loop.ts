@@ -16,7 +16,7 @@
  */
 
 import { runBareLoop } from "./support/bare-loop.js";
-import { writeBenchSuite } from "./support/bench-suite.js";
+import { writeBenchAnswerKey, writeBenchSuite } from "./support/bench-suite.js";
 import { compiledHarness } from "./support/harness-run.js";
 import { report } from "./support/result-block.js";
 import { startSimulatorProcess } from "./support/simulator-process.js";
@@ -38,12 +38,16 @@ const median = (values: number[]) => {
 };
 
 const harness = await compiledHarness();
-const simulator = await startSimulatorProcess({
-  models: {
-    "bench-model": { latency_ms: 0, quality: 0.8 },
-    "bench-judge": { role: "judge", latency_ms: 0 },
+const answers = await writeBenchAnswerKey(Math.max(EXAMPLES, WARMUP_EXAMPLES));
+const simulator = await startSimulatorProcess(
+  {
+    models: {
+      "bench-model": { latency_ms: 0, quality: 0.8 },
+      "bench-judge": { role: "judge", latency_ms: 0 },
+    },
   },
-});
+  answers.key,
+);
 const suite = await writeBenchSuite({
   examples: EXAMPLES,
   modelConcurrency: CONCURRENCY,
@@ -103,5 +107,6 @@ try {
   await suite.cleanup();
   await warmup.cleanup();
   await simulator.close();
+  await answers.cleanup();
   await harness.cleanup();
 }

@@ -41,7 +41,8 @@ export const JUDGE_SYSTEM =
 export function exampleAt(i: number): { id: string; code: string; reference: string } {
   return {
     id: `ex-${String(i).padStart(6, "0")}`,
-    code: `def f${i}(x):\n    return x * ${i % 97} + ${i % 13}`,
+    // The comment makes every line unique, so the simulator's answer key matches one example.
+    code: `def f${i}(x):\n    return x * ${i % 97} + ${i % 13}  # case ${i}`,
     reference: `f${i} multiplies its argument by ${i % 97} and adds ${i % 13}.`,
   };
 }
@@ -146,4 +147,20 @@ async function writeDataset(file: string, count: number): Promise<void> {
   }
   out.end();
   await once(out, "finish");
+}
+
+/**
+ * The first `examples` bench examples as a dataset for the simulator's answer key: with it
+ * the simulated model answers close to the reference as often as its quality says, and the
+ * reference-guided judge grades accordingly, instead of every answer being off-topic and
+ * graded 1. Every suite's dataset is a prefix of this one. Pass `key` to
+ * startSimulatorProcess.
+ */
+export async function writeBenchAnswerKey(
+  examples: number,
+): Promise<{ key: [string, string][]; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "evalgate-bench-answers-"));
+  const file = join(dir, "answers.jsonl");
+  await writeDataset(file, examples);
+  return { key: [[FEATURE, file]], cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
