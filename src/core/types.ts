@@ -119,7 +119,7 @@ export interface ModelRequest {
   responseFormat?: { type: "json_schema"; name: string; schema: Record<string, unknown> };
   /** Ask for token logprobs (top-k alternatives). */
   logprobs?: { topLogprobs: number };
-  /** Abort the call (Ctrl-C, per-call timeout owned by the runner). */
+  /** Abort the call (Ctrl-C, run cancelled). The per-call timeout is the client's own: `params.timeout`, else its default. */
   signal?: AbortSignal;
   /** Gateway mode only: what the gateway needs to render the prompt itself. */
   gatewayPrompt?: { promptId: string; promptVersion: string; inputs: Record<string, unknown> };
