@@ -33,6 +33,7 @@ export interface StubServer {
 
 export async function startStubServer(options: { http2?: boolean } = {}): Promise<StubServer> {
   const requests: RecordedRequest[] = [];
+  let server: http.Server | http2.Http2Server;
   let handler: StubHandler = (_req, res) => {
     res.statusCode = 500;
     res.end("no handler");
@@ -61,32 +62,7 @@ export async function startStubServer(options: { http2?: boolean } = {}): Promis
     });
   };
 
-  if (options.http2) {
-    const server = http2.createServer(onRequest);
-    const sessions = new Set<http2.ServerHttp2Session>();
-    server.on("session", (session) => {
-      sessions.add(session);
-      session.on("close", () => sessions.delete(session));
-    });
-    const port = await listen(server);
-    return {
-      url: `http://127.0.0.1:${port}`,
-      port,
-      requests,
-      handle: (next) => {
-        handler = next;
-      },
-      close: () =>
-        new Promise<void>((resolve) => {
-          for (const session of sessions) session.destroy();
-          server.close(() => resolve());
-        }),
-    };
-  }
-
-  const server = http.createServer(onRequest);
-  const port = await listen(server);
-  return {
+  const stub = (port: number, close: () => void): StubServer => ({
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
@@ -95,10 +71,26 @@ export async function startStubServer(options: { http2?: boolean } = {}): Promis
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        close();
         server.close(() => resolve());
       }),
-  };
+  });
+
+  if (options.http2) {
+    const h2 = http2.createServer(onRequest);
+    const sessions = new Set<http2.ServerHttp2Session>();
+    h2.on("session", (session) => {
+      sessions.add(session);
+      session.on("close", () => sessions.delete(session));
+    });
+    server = h2;
+    return stub(await listen(h2), () => {
+      for (const session of sessions) session.destroy();
+    });
+  }
+  const h1 = http.createServer(onRequest);
+  server = h1;
+  return stub(await listen(h1), () => h1.closeAllConnections());
 }
 
 async function listen(server: http.Server | http2.Http2Server): Promise<number> {
