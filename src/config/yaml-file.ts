@@ -2,6 +2,17 @@ import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } fr
 import type { z } from "zod";
 import { type SourcePosition, UserError, UserErrors } from "../core/errors.js";
 import { readUserFile } from "../core/user-files.js";
+import { pyyamlSafeTags } from "./pyyaml-schema.js";
+import { constructYaml, plainBuilder, type YamlBuilder } from "./yaml-construct.js";
+
+/**
+ * How a YAML file is read. evalgate's own config files are YAML 1.2 (`"1.2"`, the default).
+ * Files the AI gateway reads with PyYAML's `safe_load` (prompt definitions, GitLab's
+ * feature_metadata.yml) are read as PyYAML reads them (`"1.1"`): `8_192` is 8192, `on` is true.
+ */
+export interface YamlReadOptions {
+  yaml?: "1.1" | "1.2";
+}
 
 /** A YAML file parsed and validated, with a way back from a value's path to its position. */
 export interface LoadedYaml<T> {
@@ -51,18 +62,36 @@ function issueMessage(issue: z.core.$ZodIssue): { message: string; key?: string 
   return { message: issue.message };
 }
 
+interface ParsedYaml<T> {
+  doc: Document.Parsed;
+  lines: LineCounter;
+  value: T;
+}
+
 /**
- * Parse `text` (the contents of `file`) as YAML and validate it with `schema`. Every syntax
- * error and every schema issue becomes a UserError at file:line:column; all of them are
- * reported together.
+ * The one place evalgate parses YAML. Syntax errors, alias bombs, unknown tags (1.1) and bad
+ * merge keys (1.1) are UserErrors at file:line:column, all reported together.
  */
-export function parseYamlText<S extends z.ZodType>(
+export function readYamlDocument<T>(
   file: string,
   text: string,
-  schema: S,
-): LoadedYaml<z.output<S>> {
+  builder: YamlBuilder<T>,
+  options: YamlReadOptions = {},
+): ParsedYaml<T> {
+  const version = options.yaml ?? "1.2";
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc =
+    version === "1.1"
+      ? // PyYAML allows repeated keys (the last one wins) and resolves scalars its own way.
+        parseDocument(text, {
+          lineCounter: lines,
+          prettyErrors: false,
+          uniqueKeys: false,
+          version: "1.1",
+          schema: "failsafe",
+          customTags: pyyamlSafeTags,
+        })
+      : parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new UserErrors(
       doc.errors.map(
@@ -74,7 +103,25 @@ export function parseYamlText<S extends z.ZodType>(
       ),
     );
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const value = constructYaml(doc, builder, {
+    version,
+    locate: (offset) => positionAt(file, lines, offset),
+  });
+  return { doc, lines, value };
+}
+
+/**
+ * Parse `text` (the contents of `file`) as YAML and validate it with `schema`. Every syntax
+ * error and every schema issue becomes a UserError at file:line:column; all of them are
+ * reported together.
+ */
+export function parseYamlText<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  options: YamlReadOptions = {},
+): LoadedYaml<z.output<S>> {
+  const { doc, lines, value: data } = readYamlDocument(file, text, plainBuilder, options);
   const result = schema.safeParse(data);
   const positionOf = (path: readonly PropertyKey[]) =>
     positionAt(file, lines, nodeOffset(doc, path));
@@ -93,6 +140,7 @@ export function parseYamlText<S extends z.ZodType>(
 export async function loadYamlFile<S extends z.ZodType>(
   file: string,
   schema: S,
+  options: YamlReadOptions = {},
 ): Promise<LoadedYaml<z.output<S>>> {
-  return parseYamlText(file, await readUserFile(file, "file"), schema);
+  return parseYamlText(file, await readUserFile(file, "file"), schema, options);
 }

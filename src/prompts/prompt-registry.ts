@@ -177,7 +177,8 @@ class DefinitionsFolderRegistry implements PromptRegistry {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
       throw new UserError(`cannot read prompt definition (${code})`, { file: absolute });
     }
-    const loaded = parseYamlText(absolute, text, promptDefinitionSchema);
+    // The gateway reads definitions with PyYAML safe_load: YAML 1.1, `max_tokens: 8_192` is 8192.
+    const loaded = parseYamlText(absolute, text, promptDefinitionSchema, { yaml: "1.1" });
     this.parsed.set(file, loaded);
     return loaded;
   }
