@@ -156,3 +156,26 @@ describe("what PyYAML refuses is a located error", () => {
     ]);
   });
 });
+
+describe("aliases", () => {
+  it("expand as usual in both versions, each expansion a copy", () => {
+    const text = "defaults: &d {temperature: 0.1, stop: [a]}\nx: *d\ny: *d\n";
+    for (const yaml of ["1.1", "1.2"] as const) {
+      const { value } = parseYamlText("c.yaml", text, z.any(), { yaml });
+      expect(value).toEqual({
+        defaults: { temperature: 0.1, stop: ["a"] },
+        x: { temperature: 0.1, stop: ["a"] },
+        y: { temperature: 0.1, stop: ["a"] },
+      });
+      expect(value.x).not.toBe(value.y);
+    }
+  });
+
+  it("stop at the alias whose expansion passes 10000 copied values", () => {
+    const wide = `a: &a [${Array(100).fill("x").join(", ")}]\n`;
+    expect(errorsOf(`${wide}list: [${Array(99).fill("*a").join(", ")}]\n`, "1.2")).toEqual([]);
+    expect(errorsOf(`${wide}list: [${Array(100).fill("*a").join(", ")}]\n`, "1.2")).toEqual([
+      "d.yml:2:404: too many aliases: expanding *a here brings the values copied from aliases to 10100 (the limit is 10000; nested aliases multiply), remove the alias expansion or write the values out",
+    ]);
+  });
+});
