@@ -4,27 +4,9 @@ import type { CatalogModel } from "../core/types.js";
 import { toCatalogModel } from "./catalog-model.js";
 import { checkSuitePairings, compatibilityProblem } from "./compatibility.js";
 import { familyChainFor, knownFamilies } from "./family-chains.js";
+import { type FeatureSettings, featureSettingsOf } from "./feature-settings.js";
 
-export type ReleaseState = "ga" | "beta" | "experiment";
-
-/** One feature's settings with defaults applied and the dataset path made absolute. */
-export interface FeatureSettings {
-  id: string;
-  title: string;
-  releaseState: ReleaseState;
-  promptId: string;
-  /** Poetry-style constraint, default `^1.0.0`. */
-  promptVersion: string;
-  compatibleFamilies: string[];
-  /** Absolute dataset path; undefined for features evalgate has no dataset for. */
-  dataset: string | undefined;
-  evaluator: string | undefined;
-  metric: "pass_rate";
-  threshold: number;
-  yellowBand: number;
-  /** Where the feature is defined in features.yaml. */
-  position: SourcePosition;
-}
+export type { FeatureSettings, ReleaseState } from "./feature-settings.js";
 
 export interface CompatibilityOptions {
   /** The suite's `allow_incompatible`: evaluate the pair even though the family is not listed. */
@@ -66,7 +48,7 @@ export interface CatalogCheck {
 /** Build the catalog, collecting model and feature problems instead of throwing. */
 export function checkCatalog(config: LoadedConfig): CatalogCheck {
   const problems: UserError[] = [];
-  const { models: modelsYaml, features: featuresYaml } = config;
+  const { models: modelsYaml } = config;
   const overrides = modelsYaml.value.families ?? {};
   const families = knownFamilies(overrides);
   const knownList = families.join(", ");
@@ -109,45 +91,15 @@ export function checkCatalog(config: LoadedConfig): CatalogCheck {
     }
   });
 
-  const features = new Map<string, FeatureSettings>();
-  featuresYaml.value.features.forEach((f, i) => {
-    let ok = true;
-    f.compatible_families.forEach((family, j) => {
-      if (familyChainFor(family, overrides) === undefined) {
-        ok = false;
-        problems.push(
-          new UserError(
-            `feature "${f.id}" lists unknown family "${family}" in compatible_families; known families: ${knownList}`,
-            featuresYaml.positionOf(["features", i, "compatible_families", j]),
-          ),
-        );
-      }
-    });
-    if (f.threshold - f.yellow_band < 0) {
-      ok = false;
-      problems.push(
-        new UserError(
-          `feature "${f.id}": yellow_band ${f.yellow_band} is larger than threshold ${f.threshold}; make it at most ${f.threshold}`,
-          featuresYaml.positionOf(["features", i, "yellow_band"]),
-        ),
-      );
-    }
-    if (!ok || features.has(f.id)) return;
-    features.set(f.id, {
-      id: f.id,
-      title: f.title,
-      releaseState: f.release_state,
-      promptId: f.prompt_id,
-      promptVersion: f.prompt_version,
-      compatibleFamilies: [...f.compatible_families],
-      dataset: config.datasetFiles.get(f.id),
-      evaluator: f.evaluator,
-      metric: f.metric,
-      threshold: f.threshold,
-      yellowBand: f.yellow_band,
-      position: featuresYaml.positionOf(["features", i]),
-    });
-  });
+  const features = featureSettingsOf(
+    config,
+    {
+      isKnown: (family) => familyChainFor(family, overrides) !== undefined,
+      known: families,
+      modelsFile: modelsYaml.file,
+    },
+    problems,
+  );
 
   const catalog: Catalog = {
     models,

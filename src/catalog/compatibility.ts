@@ -21,11 +21,16 @@ export function compatibilityProblem(
   }
   if (feature.compatibleFamilies.includes(model.family)) return null;
   if (options.allowIncompatible || options.evaluateAnyway) return null;
+  const source = feature.compatibilitySource;
+  const fromGitLab = source?.key === "compatible_llms";
+  const listed = `${source?.key ?? "compatible_families"}: ${feature.compatibleFamilies.join(", ")} at ${formatPosition(source?.position ?? feature.position)}`;
+  // GitLab's own list is the product's rule: evalgate's config cannot widen it.
+  const widen = fromGitLab ? "" : ` add ${model.family} to compatible_families,`;
   return {
     feature: featureId,
     model: modelName,
     family: model.family,
-    message: `model "${modelName}" (family ${model.family}) is not compatible with feature "${featureId}" (compatible_families: ${feature.compatibleFamilies.join(", ")} at ${formatPosition(feature.position)}); remove the model from the suite, add ${model.family} to compatible_families, or set allow_incompatible: true on the suite to evaluate the pair anyway`,
+    message: `model "${modelName}" (family ${model.family}) is not compatible with feature "${featureId}" (${listed}); remove the model from the suite,${widen} or set allow_incompatible: true on the suite to evaluate the pair anyway`,
   };
 }
 

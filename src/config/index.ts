@@ -19,6 +19,12 @@ export {
 } from "./schemas/entry-schema.js";
 export { type EvaluatorFile, evaluatorFileSchema } from "./schemas/evaluator-schema.js";
 export {
+  type FeatureMetadataEntry,
+  type FeatureMetadataFile,
+  featureMetadataFileSchema,
+  GITLAB_RELEASE_STATES,
+} from "./schemas/feature-metadata-schema.js";
+export {
   type FeatureEntry,
   type FeaturesFile,
   featureEntrySchema,
@@ -33,4 +39,9 @@ export {
   modelsFileSchema,
 } from "./schemas/models-schema.js";
 export { defaultSuiteName, resolveSuite, type Suite, suiteNames } from "./suites.js";
-export { type LoadedYaml, loadYamlFile, parseYamlText } from "./yaml-file.js";
+export {
+  type LoadedYaml,
+  loadYamlFile,
+  parseYamlText,
+  type YamlReadOptions,
+} from "./yaml-file.js";

@@ -4,6 +4,10 @@ import { type SourcePosition, UserError, UserErrors } from "../core/errors.js";
 import { checkReferences } from "./config-references.js";
 import { type EntryFile, entryFileSchema } from "./schemas/entry-schema.js";
 import { type EvaluatorFile, evaluatorFileSchema } from "./schemas/evaluator-schema.js";
+import {
+  type FeatureMetadataFile,
+  featureMetadataFileSchema,
+} from "./schemas/feature-metadata-schema.js";
 import { type FeaturesFile, featuresFileSchema } from "./schemas/features-schema.js";
 import { type ModelsFile, modelsFileSchema } from "./schemas/models-schema.js";
 import { type LoadedYaml, loadYamlFile } from "./yaml-file.js";
@@ -19,6 +23,11 @@ export interface LoadedConfig {
   entry: LoadedYaml<EntryFile>;
   models: LoadedYaml<ModelsFile>;
   features: LoadedYaml<FeaturesFile>;
+  /**
+   * GitLab's feature_metadata.yml named by features.yaml `gitlab_feature_metadata` (read as
+   * YAML 1.1, as GitLab's Ruby reads it); undefined when not named.
+   */
+  featureMetadata: LoadedYaml<FeatureMetadataFile> | undefined;
   /** Absolute prompt definitions folder. */
   definitionsDir: string;
   /** Absolute evaluators folder. */
@@ -132,6 +141,18 @@ async function loadEvaluators(
   return evaluators;
 }
 
+/** The loader of the metadata file features.yaml names, after checking the path exists. */
+async function metadataLoader(
+  features: LoadedYaml<FeaturesFile>,
+): Promise<[UserError | undefined, () => Promise<LoadedYaml<FeatureMetadataFile> | undefined>]> {
+  const named = features.value.gitlab_feature_metadata;
+  if (named === undefined) return [undefined, async () => undefined];
+  const file = resolve(dirname(features.file), named);
+  const where = features.positionOf(["gitlab_feature_metadata"]);
+  const missing = await requirePath(file, "file", where, "GitLab feature metadata file");
+  return [missing, () => loadYamlFile(file, featureMetadataFileSchema, { yaml: "1.1" })];
+}
+
 /**
  * Parse and validate the entry file and everything it references, collecting the problems of
  * every file (not just the first) plus broken cross references.
@@ -190,7 +211,17 @@ export async function checkConfig(entryFile: string): Promise<ConfigCheck> {
     return { file, value, positionOf: () => ({ file }) };
   };
 
-  const featuresYaml = features ?? standIn(paths.features, "features", { features: [] });
+  let featureMetadata: LoadedYaml<FeatureMetadataFile> | undefined;
+  if (features) {
+    const [missingMetadata, loadMetadata] = await metadataLoader(features);
+    if (missingMetadata) problems.push(missingMetadata);
+    featureMetadata = await load(missingMetadata, loadMetadata);
+  }
+  // Without the metadata its features are not known: skip the checks that need them.
+  const featuresYaml =
+    features && (featureMetadata || features.value.gitlab_feature_metadata === undefined)
+      ? features
+      : standIn(paths.features, "features", { features: [] });
   const datasetFiles = new Map<string, string>();
   for (const feature of featuresYaml.value.features) {
     if (feature.dataset !== undefined) {
@@ -202,6 +233,7 @@ export async function checkConfig(entryFile: string): Promise<ConfigCheck> {
     entry,
     models: models ?? standIn(paths.models, "models", { models: [] }),
     features: featuresYaml,
+    featureMetadata,
     definitionsDir: paths.definitions,
     evaluatorsDir: paths.evaluators,
     evaluators: evaluators ?? new Map(),

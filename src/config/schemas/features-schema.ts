@@ -6,8 +6,19 @@ export const RELEASE_STATES = ["ga", "beta", "experiment"] as const;
 export const featureEntrySchema = z
   .strictObject({
     id: catalogName.describe("Feature id, e.g. code_generations."),
-    title: z.string().min(1).describe("Human-readable name shown in reports."),
-    release_state: z.enum(RELEASE_STATES).describe("Release state: ga, beta or experiment."),
+    title: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Human-readable name shown in reports. Required unless the feature is in gitlab_feature_metadata.",
+      ),
+    release_state: z
+      .enum(RELEASE_STATES)
+      .optional()
+      .describe(
+        "Release state: ga, beta or experiment. Required unless the feature is in gitlab_feature_metadata.",
+      ),
     prompt_id: z
       .string()
       .regex(
@@ -23,7 +34,10 @@ export const featureEntrySchema = z
     compatible_families: z
       .array(familyName)
       .min(1, "list at least one family")
-      .describe("Model families this feature may be served by."),
+      .optional()
+      .describe(
+        "Model families this feature may be served by. Required unless the feature is in gitlab_feature_metadata (then its compatible_llms decide).",
+      ),
     dataset: relativePath
       .optional()
       .describe(
@@ -49,10 +63,17 @@ export const featureEntrySchema = z
       .default(0.1)
       .describe("Yellow when threshold - yellow_band <= metric < threshold (default 0.1)."),
   })
-  .describe("Settings for one feature.");
+  .describe(
+    "Settings for one feature. With gitlab_feature_metadata, an entry whose id is a feature of that file adds evalgate's keys (prompt_id, dataset, evaluator, threshold) to GitLab's.",
+  );
 
 export const featuresFileSchema = z
   .strictObject({
+    gitlab_feature_metadata: relativePath
+      .optional()
+      .describe(
+        "GitLab's ee/lib/gitlab/ai/feature_settings/feature_metadata.yml, relative to this file. Features named there take title, release_state and compatible families (compatible_llms) from it; entries under features: add evalgate's keys.",
+      ),
     features: z
       .array(featureEntrySchema)
       .min(1, "list at least one feature")
