@@ -176,3 +176,30 @@ describe("features from GitLab's feature_metadata.yml", () => {
     );
   });
 });
+
+describe("the README example", () => {
+  it("loads against a metadata file that has its feature", async () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+    const example = /```yaml\n# features\.yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toContain("gitlab_feature_metadata: gitlab/feature_metadata.yml");
+    const features = example!
+      .replace("../datasets/explain_code.jsonl", "data/explain.jsonl")
+      .replace("evaluator: explain_code", "evaluator: quality");
+    temp = await writeTempConfig({
+      "gitlab/feature_metadata.yml": METADATA.replace("explain:", "duo_chat_explain_code:"),
+      "features.yaml": features,
+      ...change(
+        "evalgate.yaml",
+        "    features: [explain]\n    models: [mistral-local, mixtral-local]",
+        "    features: [duo_chat_explain_code]\n    models: [mistral-local]",
+      ),
+    });
+    const catalog = buildCatalog(await loadConfig(temp.entry));
+    const feature = catalog.features.get("duo_chat_explain_code")!;
+    expect([feature.title, feature.releaseState, feature.compatibleFamilies]).toEqual([
+      "Explain Code",
+      "beta",
+      ["mistral", "claude_3"],
+    ]);
+  });
+});
