@@ -1,5 +1,5 @@
 import { type LoadedConfig, sortProblems } from "../config/index.js";
-import { type SourcePosition, UserError, UserErrors } from "../core/errors.js";
+import { UserError, UserErrors } from "../core/errors.js";
 import type { CatalogModel } from "../core/types.js";
 import { toCatalogModel } from "./catalog-model.js";
 import { checkSuitePairings, compatibilityProblem } from "./compatibility.js";
