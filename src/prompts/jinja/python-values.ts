@@ -326,6 +326,7 @@ export function pyStr(value: unknown): string {
 
 export function pyRepr(value: unknown): string {
   if (typeof value === "string") return reprString(value);
+  if (typeof value === "function") return "<function>";
   if (typeof value !== "object" || value === null || value instanceof PyFloat) return pyStr(value);
   if (value instanceof Undefined) return "Undefined";
   if (Array.isArray(value)) {
