@@ -1,20 +1,29 @@
 /**
  * Why evalgate has its own Jinja engine: run the parity corpus (test/fixtures/jinja, expected
- * outputs from Python Jinja2 3.1) through three JS engines and count exact matches, then measure
- * render throughput on a realistic prompt.
+ * outputs from Python Jinja2 3.1 in the gateway's environment of today and in its environment
+ * before 2026-02-06) through three JS engines and count exact matches, then measure render
+ * throughput on a realistic prompt.
  *
  *   npx tsx bench/template-parity.ts
  *
- * Engines: (a) evalgate (src/prompts/jinja), (b) nunjucks with autoescape off, throwOnUndefined,
+ * Engines: (a) evalgate (src/prompts/jinja; its "gateway" sandbox against today's results, its
+ * "legacy" one against the older ones), (b) nunjucks with autoescape off,
  * Python-like `split`/`parse_json`/`map`/`selectattr` filters added and one trailing newline
  * stripped from every source, (c) @huggingface/jinja, which has no includes (literal include paths
- * are inlined beforehand; computed ones cannot be) and no custom filters. An expected error counts
+ * are inlined beforehand; computed ones cannot be) and no custom filters. Neither has a sandbox
+ * like the gateway's, so both are counted against both sets of results. An expected error counts
  * as matched when the engine throws; an expected output only when it is identical.
  */
 import { Template as HfTemplate } from "@huggingface/jinja";
 import nunjucks from "nunjucks";
-import { gatewayFilters, JinjaEnvironment } from "../src/prompts/jinja/index.js";
 import {
+  gatewayFilters,
+  JinjaEnvironment,
+  legacyGatewayFilters,
+  type SandboxMode,
+} from "../src/prompts/jinja/index.js";
+import {
+  type ExpectedResult,
   loadParityCases,
   MAIN_TEMPLATE,
   type ParityCase,
@@ -28,8 +37,13 @@ function stripOneNewline(source: string): string {
 
 function evalgateEngine(
   partials: Record<string, string>,
+  sandbox: SandboxMode = "gateway",
 ): (t: string, c: Record<string, unknown>) => string {
-  const env = new JinjaEnvironment({ loader: (name) => partials[name], filters: gatewayFilters });
+  const env = new JinjaEnvironment({
+    loader: (name) => partials[name],
+    filters: sandbox === "gateway" ? gatewayFilters : legacyGatewayFilters,
+    sandbox,
+  });
   return (template, context) => env.renderString(template, context, MAIN_TEMPLATE);
 }
 
@@ -72,7 +86,6 @@ function nunjucksEngine(
   };
   const env = new nunjucks.Environment(loader as unknown as nunjucks.ILoader, {
     autoescape: false,
-    throwOnUndefined: true,
   });
   env.addFilter("split", (value: string, sep?: string) =>
     sep == null ? value.trim().split(/\s+/).filter(Boolean) : value.split(sep),
@@ -142,10 +155,12 @@ process.on("uncaughtException", (error) => {
 
 // --- parity -------------------------------------------------------------------------------------
 
-const ENGINES: Record<
-  string,
-  (partials: Record<string, string>) => (t: string, c: Record<string, unknown>) => string
-> = {
+type Engine = (
+  partials: Record<string, string>,
+  sandbox: SandboxMode,
+) => (t: string, c: Record<string, unknown>) => string;
+
+const ENGINES: Record<string, Engine> = {
   evalgate: evalgateEngine,
   nunjucks: nunjucksEngine,
   "@huggingface/jinja": hfEngine,
@@ -153,26 +168,38 @@ const ENGINES: Record<
 
 function matches(
   c: ParityCase,
+  expected: ExpectedResult,
   render: (t: string, ctx: Record<string, unknown>) => string,
 ): boolean {
   try {
     const output = render(c.template, structuredClone(c.context));
-    return "output" in c.expected && output === c.expected.output;
+    return "output" in expected && output === expected.output;
   } catch {
-    return "error" in c.expected;
+    return "error" in expected;
   }
 }
 
 const cases = loadParityCases();
-const parity = Object.entries(ENGINES).map(([name, make]) => {
-  const failedTopics = new Map<string, number>();
-  let matched = 0;
-  for (const c of cases) {
-    if (matches(c, make(c.partials))) matched++;
-    else failedTopics.set(c.topic, (failedTopics.get(c.topic) ?? 0) + 1);
-  }
-  return { name, matched, failedTopics };
-});
+const ENVIRONMENTS: { sandbox: SandboxMode; title: string; pick: (c: ParityCase) => ExpectedResult }[] = [
+  { sandbox: "gateway", title: "the gateway today", pick: (c) => c.expected },
+  { sandbox: "legacy", title: "the gateway before 2026-02-06", pick: (c) => c.legacyExpected },
+];
+const parity = ENVIRONMENTS.map(({ sandbox, title, pick }) => ({
+  title,
+  engines: Object.entries(ENGINES).map(([name, make]) => {
+    const failedTopics = new Map<string, number>();
+    let matched = 0;
+    for (const c of cases) {
+      const expected = pick(c);
+      // Only evalgate has a render budget: the others would loop for hours.
+      const endless = "error" in expected && expected.error.type === "RenderBudgetError";
+      if ((name === "evalgate" || !endless) && matches(c, expected, make(c.partials, sandbox)))
+        matched++;
+      else failedTopics.set(c.topic, (failedTopics.get(c.topic) ?? 0) + 1);
+    }
+    return { name, matched, failedTopics };
+  }),
+}));
 
 // --- throughput ---------------------------------------------------------------------------------
 
@@ -224,7 +251,7 @@ function throughput(render: (t: string, c: Record<string, unknown>) => string): 
 
 const reference = evalgateEngine(PROMPT_PARTIALS);
 const speeds = Object.entries(ENGINES).map(([name, make]) => {
-  const render = make(PROMPT_PARTIALS);
+  const render = make(PROMPT_PARTIALS, "gateway");
   let sameOutput: boolean;
   try {
     sameOutput = CONTEXTS.slice(0, 20).every((c) => render(PROMPT, c) === reference(PROMPT, c));
@@ -237,15 +264,17 @@ const speeds = Object.entries(ENGINES).map(([name, make]) => {
 // --- report -------------------------------------------------------------------------------------
 
 const fastest = Math.max(...speeds.map((s) => s.perSecond));
-console.log(
-  `Parity with Python Jinja2 3.1 (${cases.length} cases; ideal = ${cases.length}/${cases.length})`,
-);
-for (const { name, matched, failedTopics } of parity) {
-  const misses = [...failedTopics].map(([topic, n]) => `${topic} ${n}`).join(", ");
-  const ratio = ((matched / cases.length) * 100).toFixed(1);
+for (const { title, engines } of parity) {
   console.log(
-    `  ${name.padEnd(20)} ${String(matched).padStart(3)}/${cases.length}  (${ratio}%)${misses ? `  misses: ${misses}` : ""}`,
+    `Parity with Python Jinja2 3.1, ${title} (${cases.length} cases; ideal = ${cases.length}/${cases.length})`,
   );
+  for (const { name, matched, failedTopics } of engines) {
+    const misses = [...failedTopics].map(([topic, n]) => `${topic} ${n}`).join(", ");
+    const ratio = ((matched / cases.length) * 100).toFixed(1);
+    console.log(
+      `  ${name.padEnd(20)} ${String(matched).padStart(3)}/${cases.length}  (${ratio}%)${misses ? `  misses: ${misses}` : ""}`,
+    );
+  }
 }
 if (lateNunjucksErrors)
   console.log(`  (nunjucks also re-threw ${lateNunjucksErrors} error(s) asynchronously)`);

@@ -9,6 +9,7 @@ import {
   DICT_METHODS,
   type Kwargs,
   LIST_METHODS,
+  MUTATING_METHODS,
   PyFunction,
   STRING_METHODS,
   TUPLE_METHODS,
@@ -28,7 +29,8 @@ import {
   typeName,
   Undefined,
 } from "./python-values.js";
-import { TemplateRenderError } from "./template-errors.js";
+import { isGatewaySandbox } from "./sandbox-policy.js";
+import { TemplateRenderError, TemplateSecurityError } from "./template-errors.js";
 
 /** Implemented by engine objects that expose Python attributes (`loop`, groupby tuples, …). */
 export interface PythonAttributes {
@@ -53,7 +55,29 @@ function unsafe(owner: unknown, name: string): Undefined {
   return new Undefined(name, {
     owner,
     hasOwner: true,
-    security: true,
+    security: "unsafe_attribute",
+    hint: `access to attribute '${name}' of '${typeName(owner)}' object is unsafe.`,
+  });
+}
+
+function modifiesKnownMutable(owner: unknown, name: string): boolean {
+  if (Array.isArray(owner)) return !isTuple(owner) && MUTATING_METHODS.list.has(name);
+  return isMapping(owner) && MUTATING_METHODS.dict.has(name);
+}
+
+/**
+ * The gateway's `is_safe_attribute`: a callable attribute (a method) is unsafe, so it reads as
+ * an Undefined that prints "" and refuses any further use. `str.format` is exempt, as in Jinja2
+ * (the sandbox wraps it before asking), and is refused when called.
+ */
+function checked(owner: unknown, name: string, attribute: unknown): unknown {
+  if (!(attribute instanceof PyFunction) || !isGatewaySandbox() || name === "format") {
+    return attribute;
+  }
+  return new Undefined(name, {
+    owner,
+    hasOwner: true,
+    security: modifiesKnownMutable(owner, name) ? "mutation" : "callable_attribute",
     hint: `access to attribute '${name}' of '${typeName(owner)}' object is unsafe.`,
   });
 }
@@ -69,7 +93,14 @@ function bind<T>(
 /** Python attribute lookup only (no item fallback); MISSING when there is none. */
 function pythonAttribute(owner: unknown, name: string): unknown {
   if (typeof owner === "string") {
-    if (name === "format") return bind(owner, name, strFormat);
+    if (name === "format") {
+      return new PyFunction(
+        name,
+        (args, kwargs) => strFormat(owner, args, kwargs),
+        "str",
+        "<function str.format>",
+      );
+    }
     const method = STRING_METHODS[name];
     return method ? bind(owner, name, method) : MISSING;
   }
@@ -101,7 +132,7 @@ export function getPythonAttribute(owner: unknown, name: string): unknown {
   if (owner instanceof Undefined) owner.fail();
   if (isUnsafeName(name)) return unsafe(owner, name);
   const attribute = pythonAttribute(owner, name);
-  return attribute === MISSING ? missingAttribute(owner, name) : attribute;
+  return attribute === MISSING ? missingAttribute(owner, name) : checked(owner, name, attribute);
 }
 
 /** `obj.name` — Jinja2's `SandboxedEnvironment.getattr`. */
@@ -109,7 +140,7 @@ export function getAttribute(owner: unknown, name: string): unknown {
   if (owner instanceof Undefined) owner.fail();
   if (isUnsafeName(name)) return unsafe(owner, name);
   const attribute = pythonAttribute(owner, name);
-  if (attribute !== MISSING) return attribute;
+  if (attribute !== MISSING) return checked(owner, name, attribute);
   if (isMapping(owner)) {
     const value = mappingGet(owner, name);
     if (value !== undefined) return value;
@@ -138,7 +169,7 @@ export function getItem(owner: unknown, key: unknown): unknown {
   if (typeof key === "string") {
     if (isUnsafeName(key)) return unsafe(owner, key);
     const attribute = pythonAttribute(owner, key);
-    if (attribute !== MISSING) return attribute;
+    if (attribute !== MISSING) return checked(owner, key, attribute);
     return missingAttribute(owner, key);
   }
   return missingAttribute(owner, key as number);
@@ -202,8 +233,24 @@ function strFormat(template: string, args: unknown[], kwargs: Kwargs): string {
   return out;
 }
 
-/** Calling a value: only engine-made callables can be called from a template. */
+/** Python's repr of a refused callee, as the sandbox's "… is not safely callable" shows it. */
+function calleeRepr(callee: unknown): string {
+  if (callee instanceof Undefined) return "Undefined";
+  return callee instanceof PyFunction ? callee.toString() : pyRepr(callee);
+}
+
+/**
+ * Calling a value. The gateway's sandbox refuses every call (`is_safe_callable` is False); the
+ * legacy one calls engine-made callables only, so a template cannot reach host functions.
+ */
 export function callValue(callee: unknown, args: unknown[], kwargs: Kwargs): unknown {
+  if (isGatewaySandbox()) {
+    const mutation = callee instanceof Undefined && callee.options.security === "mutation";
+    throw new TemplateSecurityError(
+      `${calleeRepr(callee)} is not safely callable`,
+      mutation ? "mutation" : "call",
+    );
+  }
   if (callee instanceof Undefined) callee.fail();
   if (callee instanceof PyFunction) return callee.invoke(args, kwargs);
   throw typeError(`'${typeName(callee)}' object is not callable`);

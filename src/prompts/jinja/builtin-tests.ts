@@ -26,6 +26,7 @@ function modEquals(value: unknown, divisor: unknown, expected: number): boolean 
 
 function isSequence(value: unknown): boolean {
   return (
+    value instanceof Undefined ||
     typeof value === "string" ||
     Array.isArray(value) ||
     isMapping(value) ||
@@ -62,10 +63,9 @@ export const BUILTIN_TESTS: Record<string, TestFunction> = {
   },
   sequence: (value) => isSequence(value),
   iterable: (value) => {
-    if (value instanceof Undefined) value.fail();
     return isSequence(value) || value instanceof DictView || value instanceof PyIterator;
   },
-  // Python's callable(StrictUndefined()) is True: the class defines __call__ (to raise).
+  // Python's callable(Undefined()) is True: the class defines __call__ (to raise).
   callable: (value) => value instanceof PyFunction || value instanceof Undefined,
   sameas: (value, args) => value === args[0],
   escaped: () => false,

@@ -4,8 +4,10 @@ import { BUILTIN_FILTERS, type FilterRuntime } from "./builtin-filters.js";
 import { BUILTIN_TESTS } from "./builtin-tests.js";
 import { parseTemplate } from "./parser.js";
 import type { Kwargs } from "./python-methods.js";
-import type { RenderRuntime } from "./render-state.js";
+import { RenderBudget, type RenderRuntime } from "./render-state.js";
 import { renderTemplate } from "./render-template.js";
+import { type SandboxMode, withSandbox } from "./sandbox-policy.js";
+import { unknownFilterOrTest } from "./template-checks.js";
 import { TemplateRenderError } from "./template-errors.js";
 
 /** A filter: kwargs arrive as a final `{__kwargs: true, ...}` object (only when some were given). */
@@ -16,7 +18,13 @@ export interface JinjaEnvironmentOptions {
   loader: (name: string) => string | undefined;
   /** Added to / overriding the built-ins. */
   filters?: Record<string, Filter>;
+  /** "gateway" (default): PromptSandboxedEnvironment rules. "legacy": SandboxedEnvironment, as before 2026-02-06. */
+  sandbox?: SandboxMode;
+  /** Render budget: max loop iterations + output characters per render (default 10_000_000). */
+  renderBudget?: number;
 }
+
+export const DEFAULT_RENDER_BUDGET = 10_000_000;
 
 /** Distinct sources are few (prompt definitions), but cap the cache for callers that are not. */
 const MAX_CACHED_SOURCES = 2_000;
@@ -26,10 +34,16 @@ export class JinjaEnvironment {
   private readonly filters: Record<string, Filter>;
   private readonly parsedSources = new Map<string, TemplateAst>();
   private readonly includes = new Map<string, TemplateAst | null>();
+  /** Jinja2's compile-time verdict on each parsed tree: an unknown filter or test, or none. */
+  private readonly compiled = new WeakMap<TemplateAst, { line: number; message: string } | null>();
   private readonly runtime: RenderRuntime;
+  private readonly sandbox: SandboxMode;
+  private readonly renderBudget: number;
 
   constructor(options: JinjaEnvironmentOptions) {
     this.loader = options.loader;
+    this.sandbox = options.sandbox ?? "gateway";
+    this.renderBudget = options.renderBudget ?? DEFAULT_RENDER_BUDGET;
     this.filters = { ...(options.filters ?? {}) };
     const runtime: RenderRuntime = {
       callFilter: (name, value, args, kwargs) =>
@@ -43,7 +57,11 @@ export class JinjaEnvironment {
       hasFilter: (name) =>
         Object.hasOwn(this.filters, name) || Object.hasOwn(BUILTIN_FILTERS, name),
       hasTest: (name) => Object.hasOwn(BUILTIN_TESTS, name),
-      loadTemplate: (name) => this.loadInclude(name),
+      loadTemplate: (name) => {
+        const ast = this.loadInclude(name);
+        if (ast) this.compile(ast, name);
+        return ast;
+      },
     };
     this.runtime = runtime;
   }
@@ -55,7 +73,30 @@ export class JinjaEnvironment {
     templateName = "<template>",
   ): string {
     const ast = this.parse(source, templateName);
-    return renderTemplate(ast, { runtime: this.runtime, templateName, context, includeDepth: 0 });
+    this.compile(ast, templateName);
+    const state = {
+      runtime: this.runtime,
+      templateName,
+      context,
+      includeDepth: 0,
+      budget: new RenderBudget(this.renderBudget),
+    };
+    return withSandbox(this.sandbox, () => renderTemplate(ast, state));
+  }
+
+  /** Fails as Jinja2's compiler does on an unknown filter or test (TemplateAssertionError). */
+  private compile(ast: TemplateAst, templateName: string): void {
+    let verdict = this.compiled.get(ast);
+    if (verdict === undefined) {
+      verdict = unknownFilterOrTest(ast, this.runtime) ?? null;
+      this.compiled.set(ast, verdict);
+    }
+    if (verdict) {
+      throw new TemplateRenderError(verdict.message, "TemplateAssertionError").locate(
+        templateName,
+        verdict.line,
+      );
+    }
   }
 
   /** Parses once per distinct source; throws TemplateSyntaxError. */

@@ -23,6 +23,35 @@ import {
   Undefined,
 } from "./python-values.js";
 import { type Frame, lookupName, type RenderState } from "./render-state.js";
+import { isGatewaySandbox } from "./sandbox-policy.js";
+import { TemplateSecurityError } from "./template-errors.js";
+
+/** Python's `str * n` / `list * n` would build this many items: charge them before building. */
+function repeatSize(a: unknown, b: unknown): number {
+  const size = (v: unknown) => (typeof v === "string" || Array.isArray(v) ? v.length : -1);
+  const count = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : -1);
+  if (size(a) >= 0 && count(b) > 0) return size(a) * count(b);
+  if (size(b) >= 0 && count(a) > 0) return size(b) * count(a);
+  return 0;
+}
+
+function evaluateBinary(expr: Extract<Expr, { kind: "binary" }>, frame: Frame, state: RenderState) {
+  const left = evaluate(expr.left, frame, state);
+  const right = evaluate(expr.right, frame, state);
+  if (expr.op === "*" || expr.op === "**") {
+    // The gateway intercepts these operators whatever the operands (call_binop).
+    if (isGatewaySandbox()) {
+      throw new TemplateSecurityError(
+        "Multiplication operators are not allowed in prompt templates",
+        "multiplication",
+      );
+    }
+    if (expr.op === "*") state.budget.spend(repeatSize(left, right));
+  }
+  const result = binaryOperation(expr.op, left, right);
+  if (typeof result === "string" || Array.isArray(result)) state.budget.spend(result.length);
+  return result;
+}
 
 function compare(op: CompareOperator, left: unknown, right: unknown): boolean {
   switch (op) {
@@ -46,7 +75,6 @@ function compare(op: CompareOperator, left: unknown, right: unknown): boolean {
 }
 
 function hashable(key: unknown): unknown {
-  if (key instanceof Undefined) key.fail();
   if (Array.isArray(key) || isMapping(key)) throw typeError(`unhashable type: '${typeName(key)}'`);
   return dictKey(key);
 }
@@ -118,11 +146,7 @@ export function evaluate(
       return map;
     }
     case "binary":
-      return binaryOperation(
-        expr.op,
-        evaluate(expr.left, frame, state),
-        evaluate(expr.right, frame, state),
-      );
+      return evaluateBinary(expr, frame, state);
     case "unary":
       return negate(evaluate(expr.operand, frame, state), expr.op);
     case "not":
@@ -135,8 +159,11 @@ export function evaluate(
       const left = evaluate(expr.left, frame, state);
       return pyTruthy(left) ? left : evaluate(expr.right, frame, state);
     }
-    case "concat":
-      return expr.items.map((item) => pyStr(evaluate(item, frame, state))).join("");
+    case "concat": {
+      const text = expr.items.map((item) => pyStr(evaluate(item, frame, state))).join("");
+      state.budget.spend(text.length);
+      return text;
+    }
     case "compare": {
       let left = evaluate(expr.first, frame, state);
       for (const { op, operand } of expr.ops) {

@@ -46,17 +46,27 @@ export class LoopContext implements PythonAttributes {
           ? this.items[i + 1]
           : new Undefined("nextitem", { hint: "there is no next item" });
       case "cycle":
-        return new PyFunction("cycle", (args) => {
-          if (args.length === 0)
-            throw new TemplateRenderError("no items for cycling given", "TypeError");
-          return args[i % args.length];
-        });
+        return new PyFunction(
+          "cycle",
+          (args) => {
+            if (args.length === 0)
+              throw new TemplateRenderError("no items for cycling given", "TypeError");
+            return args[i % args.length];
+          },
+          undefined,
+          `<bound method LoopContext.cycle of ${this.toString()}>`,
+        );
       case "changed":
-        return new PyFunction("changed", (args) => {
-          if (this.lastChanged !== undefined && pyEquals(this.lastChanged, args)) return false;
-          this.lastChanged = args;
-          return true;
-        });
+        return new PyFunction(
+          "changed",
+          (args) => {
+            if (this.lastChanged !== undefined && pyEquals(this.lastChanged, args)) return false;
+            this.lastChanged = args;
+            return true;
+          },
+          undefined,
+          `<bound method LoopContext.changed of ${this.toString()}>`,
+        );
       default:
         return MISSING;
     }

@@ -31,8 +31,11 @@ export class PyFunction {
     readonly name: string,
     readonly invoke: (args: unknown[], kwargs: Kwargs) => unknown,
     readonly ownerType?: string,
+    /** Python's repr when it is not a builtin's (`<Macro 'm'>`, `<function safe_range>`). */
+    readonly reprText?: string,
   ) {}
   toString(): string {
+    if (this.reprText !== undefined) return this.reprText;
     return this.ownerType
       ? `<built-in method ${this.name} of ${this.ownerType} object>`
       : `<built-in function ${this.name}>`;
@@ -331,6 +334,12 @@ function listIndex(list: unknown[], value: unknown): number {
 export const TUPLE_METHODS: Record<string, ListMethod> = {
   index: (list, args) => listIndex(list, args[0]),
   count: (list, args) => list.filter((item) => pyEquals(item, args[0])).length,
+};
+
+/** Jinja2's `modifies_known_mutable`: the methods ImmutableSandboxedEnvironment refuses. */
+export const MUTATING_METHODS = {
+  list: new Set(["append", "clear", "pop", "reverse", "insert", "sort", "extend", "remove"]),
+  dict: new Set(["clear", "pop", "popitem", "setdefault", "update"]),
 };
 
 export const LIST_METHODS: Record<string, ListMethod> = {

@@ -121,8 +121,8 @@ export function negate(value: unknown, op: "-" | "+"): unknown {
 }
 
 export function pyEquals(a: unknown, b: unknown): boolean {
+  // Undefined == Undefined, and nothing else (Python compares the classes).
   if (a instanceof Undefined || b instanceof Undefined) {
-    for (const value of [a, b]) if (value instanceof Undefined && value.strict) value.fail();
     return a instanceof Undefined && b instanceof Undefined;
   }
   if (a === b) return true;
@@ -171,9 +171,9 @@ export function pyCompare(a: unknown, b: unknown, op = "<"): number {
 }
 
 export function pyContains(container: unknown, item: unknown): boolean {
-  failIfUndefined(container);
+  // Undefined has no __contains__: Python iterates it, and it is empty.
+  if (container instanceof Undefined) return false;
   if (typeof container === "string") {
-    if (item instanceof Undefined) item.fail();
     if (typeof item !== "string") {
       throw typeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
     }
@@ -195,10 +195,7 @@ export function pyIterate(value: unknown): Iterable<unknown> {
   if (value instanceof DictView) return value.items;
   if (value instanceof PyIterator) return value;
   if (value instanceof PyRange) return value.toArray();
-  if (value instanceof Undefined) {
-    if (value.strict) value.fail();
-    return [];
-  }
+  if (value instanceof Undefined) return [];
   throw typeError(`'${typeName(value)}' object is not iterable`);
 }
 
@@ -214,7 +211,7 @@ export function pyLen(value: unknown): number {
   if (isMapping(value)) return mappingSize(value);
   if (value instanceof DictView) return value.items.length;
   if (value instanceof PyRange) return value.toArray().length;
-  if (value instanceof Undefined) value.fail();
+  if (value instanceof Undefined) return 0;
   throw typeError(`object of type '${typeName(value)}' has no len()`);
 }
 

@@ -4,7 +4,11 @@
  * whose value happens to be integral (so `4/2` prints `2.0`), arrays marked with `TUPLE` are
  * tuples, `Map`s and plain objects are dicts, and `Undefined` stands for a missing value.
  */
-import { TemplateRenderError, UndefinedVariableError } from "./template-errors.js";
+import {
+  type SecurityRule,
+  TemplateSecurityError,
+  UndefinedVariableError,
+} from "./template-errors.js";
 
 /** A Python float whose value is integral; non-integral JS numbers are floats already. */
 export class PyFloat {
@@ -68,7 +72,11 @@ export class Namespace {
   readonly attrs = new Map<string, unknown>();
 }
 
-/** Missing value. Strict ones (StrictUndefined) raise on any use except `is defined`/`default`. */
+/**
+ * A missing value: Jinja2's default `Undefined`. It prints as "", is falsy, iterates as empty
+ * and has length 0; any other use (arithmetic, attribute of it, call, ordering) fails. The
+ * sandbox's unsafe attributes are Undefined too, failing with a security refusal instead.
+ */
 export class Undefined {
   constructor(
     /** Variable, attribute or index that was missing. */
@@ -77,14 +85,10 @@ export class Undefined {
       hint?: string;
       owner?: unknown;
       hasOwner?: boolean;
-      strict?: boolean;
-      security?: boolean;
+      /** Set for the sandbox's unsafe attributes: using them is this refusal. */
+      security?: SecurityRule;
     } = {},
   ) {}
-
-  get strict(): boolean {
-    return this.options.strict !== false;
-  }
 
   /** Python's `Undefined._undefined_message`. */
   message(): string {
@@ -98,8 +102,8 @@ export class Undefined {
   }
 
   fail(): never {
-    if (this.options.security === true)
-      throw new TemplateRenderError(this.message(), "SecurityError");
+    const rule = this.options.security;
+    if (rule !== undefined) throw new TemplateSecurityError(this.message(), rule);
     throw new UndefinedVariableError(
       this.message(),
       this.name === undefined ? "" : String(this.name),
@@ -107,9 +111,9 @@ export class Undefined {
   }
 }
 
-/** The lenient Undefined Jinja2 uses for `x if c` without else, even under StrictUndefined. */
+/** What Jinja2 gives for `x if c` without an else when `c` is false. */
 export function lenientUndefined(hint: string): Undefined {
-  return new Undefined(undefined, { hint, strict: false });
+  return new Undefined(undefined, { hint });
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -293,7 +297,7 @@ export function typeName(value: unknown): string {
   if (value instanceof PyFloat) return "float";
   if (Array.isArray(value)) return isTuple(value) ? "tuple" : "list";
   if (isMapping(value)) return "dict";
-  if (value instanceof Undefined) return "StrictUndefined";
+  if (value instanceof Undefined) return "Undefined";
   if (value instanceof PyIterator) return "generator";
   if (value instanceof DictView) return value.kind;
   if (value instanceof PyRange) return "range";
@@ -316,15 +320,13 @@ export function pyStr(value: unknown): string {
     return Number.isInteger(value) ? formatInt(value) : formatFloat(value);
   }
   if (value instanceof PyFloat) return formatFloat(value.value);
-  if (value instanceof Undefined) {
-    if (value.strict) value.fail();
-    return "";
-  }
+  if (value instanceof Undefined) return "";
   return pyRepr(value);
 }
 
 export function pyRepr(value: unknown): string {
   if (typeof value === "string") return reprString(value);
+  if (typeof value === "function") return "<function>";
   if (typeof value !== "object" || value === null || value instanceof PyFloat) return pyStr(value);
   if (value instanceof Undefined) return "Undefined";
   if (Array.isArray(value)) {
@@ -358,10 +360,7 @@ export function pyTruthy(value: unknown): boolean {
   if (typeof value === "string") return value.length > 0;
   if (value instanceof PyFloat) return value.value !== 0;
   if (Array.isArray(value)) return value.length > 0;
-  if (value instanceof Undefined) {
-    if (value.strict) value.fail();
-    return false;
-  }
+  if (value instanceof Undefined) return false;
   if (isMapping(value)) return mappingSize(value) > 0;
   if (value instanceof DictView) return value.items.length > 0;
   if (value instanceof PyRange) return value.toArray().length > 0;

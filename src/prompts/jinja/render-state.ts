@@ -4,6 +4,22 @@ import type { FilterRuntime } from "./builtin-filters.js";
 import type { LoopContext } from "./loop-context.js";
 import { Undefined } from "./python-values.js";
 import { TEMPLATE_GLOBALS } from "./template-globals.js";
+import { RenderBudgetError } from "./template-errors.js";
+
+/**
+ * What one render may spend: a loop iteration costs 1, output and built strings cost their
+ * length. Shared by a template and everything it includes.
+ */
+export class RenderBudget {
+  private left: number;
+  constructor(readonly limit: number) {
+    this.left = limit;
+  }
+  spend(cost: number): void {
+    this.left -= cost;
+    if (this.left < 0) throw new RenderBudgetError(this.limit);
+  }
+}
 
 /**
  * One scope. Jinja2 gives `for` iterations, `with` blocks and macro calls their own scope and
@@ -48,6 +64,7 @@ export interface RenderState {
   readonly templateName: string;
   readonly context: Record<string, unknown>;
   readonly includeDepth: number;
+  readonly budget: RenderBudget;
 }
 
 export function lookupName(name: string, frame: Frame, state: RenderState): unknown {

@@ -41,11 +41,15 @@ function locate(error: unknown, templateName: string, line: number): unknown {
 function renderStatement(stmt: Stmt, frame: Frame, state: RenderState, out: string[]): void {
   switch (stmt.kind) {
     case "data":
+      state.budget.spend(stmt.text.length);
       out.push(stmt.text);
       return;
-    case "output":
-      out.push(pyStr(evaluate(stmt.expr, frame, state)));
+    case "output": {
+      const text = pyStr(evaluate(stmt.expr, frame, state));
+      state.budget.spend(text.length);
+      out.push(text);
       return;
+    }
     case "if": {
       for (const branch of stmt.branches) {
         if (pyTruthy(evaluate(branch.test, frame, state))) {
@@ -102,6 +106,7 @@ function renderFor(
   if (stmt.filter) {
     const filter = stmt.filter;
     items = items.filter((item) => {
+      state.budget.spend(1);
       const scope = new Frame(frame);
       assign(stmt.target, item, scope, state);
       return pyTruthy(evaluate(filter, scope, state));
@@ -115,6 +120,7 @@ function renderFor(
   const loop = new LoopContext(items, 0);
   for (let i = 0; i < items.length; i++) {
     // A fresh scope per iteration: Jinja2 does not carry `{% set %}` from one iteration to the next.
+    state.budget.spend(1);
     const scope = new Frame(frame);
     loop.index0 = i;
     scope.loop = loop;
@@ -183,6 +189,7 @@ function renderInclude(
       templateName: candidate,
       context: stmt.withContext ? state.context : {},
       includeDepth: state.includeDepth + 1,
+      budget: state.budget,
     };
     out.push(renderTemplate(ast, included, scope));
     return;
@@ -205,7 +212,7 @@ function defineMacro(
   state: RenderState,
 ): PyFunction {
   const firstDefault = stmt.params.length - stmt.defaults.length;
-  return new PyFunction(stmt.name, (args, kwargs) => {
+  const call = (args: unknown[], kwargs: Record<string, unknown>) => {
     if (args.length > stmt.params.length) {
       throw new TemplateRenderError(
         `macro '${stmt.name}' takes not more than ${stmt.params.length} argument(s)`,
@@ -224,5 +231,6 @@ function defineMacro(
     const inner: string[] = [];
     renderBody(stmt.body, scope, state, inner);
     return inner.join("");
-  });
+  };
+  return new PyFunction(stmt.name, call, undefined, `<Macro '${stmt.name}'>`);
 }

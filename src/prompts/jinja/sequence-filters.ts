@@ -115,6 +115,7 @@ export const SEQUENCE_FILTERS: Record<string, BuiltinFilter> = {
         "FilterArgumentError",
       );
     }
+    if (value instanceof Undefined) value.fail();
     if (!isMapping(value)) throw typeError("dictsort expects a mapping");
     const position = by === "key" ? 0 : 1;
     const key = (pair: unknown) => {
@@ -166,7 +167,9 @@ export const SEQUENCE_FILTERS: Record<string, BuiltinFilter> = {
     return items.map(pyStr).join(pyStr(separator));
   },
   last: (value) => {
-    if (value instanceof Undefined) value.fail();
+    if (value instanceof Undefined) {
+      return new Undefined(undefined, { hint: "No last item, sequence was empty." });
+    }
     const reversible =
       typeof value === "string" ||
       Array.isArray(value) ||

@@ -48,12 +48,45 @@ export class TemplateRenderError extends Error {
   }
 }
 
-/** A value the template needs is missing (StrictUndefined). `variable` names it. */
+/** An Undefined value was used further than printing, testing or iterating it. `variable` names what was missing. */
 export class UndefinedVariableError extends TemplateRenderError {
   readonly variable: string;
   constructor(detail: string, variable: string) {
     super(detail, "UndefinedError");
     this.name = "UndefinedVariableError";
     this.variable = variable;
+  }
+}
+
+/** Which gateway rule refused a template (see docs/jinja.md, "What the gateway refuses"). */
+export type SecurityRule =
+  | "call"
+  | "callable_attribute"
+  | "multiplication"
+  | "mutation"
+  | "unsafe_attribute"
+  | "split_empty"
+  | "parse_json";
+
+/** A gateway refusal: Python raises `SecurityError`, the gateway answers with a 4xx. */
+export class TemplateSecurityError extends TemplateRenderError {
+  readonly rule: SecurityRule;
+  constructor(detail: string, rule: SecurityRule) {
+    super(detail, "SecurityError");
+    this.name = "TemplateSecurityError";
+    this.rule = rule;
+  }
+}
+
+/** The render ran past its budget of loop iterations + output characters (a runaway loop). */
+export class RenderBudgetError extends TemplateRenderError {
+  readonly budget: number;
+  constructor(budget: number) {
+    super(
+      `render budget exceeded: more than ${budget.toLocaleString("en-US")} loop iterations + output characters (a loop that does not end, or inputs far larger than a prompt's)`,
+      "RenderBudgetError",
+    );
+    this.name = "RenderBudgetError";
+    this.budget = budget;
   }
 }

@@ -1,4 +1,8 @@
-/** Globals every template sees, as in Jinja2: `range`, `dict`, `namespace`, `joiner`. */
+/**
+ * Globals every template sees, as in Jinja2: `range`, `dict`, `namespace`, `joiner`, `lipsum`,
+ * `cycler`. The gateway's sandbox refuses to call any of them; their reprs are Python's, because
+ * the refusal message shows them.
+ */
 import { type Kwargs, PyFunction } from "./python-methods.js";
 import { pyIterate, pyList, typeError } from "./python-operators.js";
 import {
@@ -65,9 +69,25 @@ function makeJoiner(args: unknown[], kwargs: Kwargs): PyFunction {
   });
 }
 
+/** Python's is random; evalgate's is fixed, so renders stay reproducible. */
+const LOREM = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>";
+
+function notSupported(name: string) {
+  return () => {
+    throw new TemplateRenderError(`evalgate does not support ${name}()`, "TemplateRuntimeError");
+  };
+}
+
 export const TEMPLATE_GLOBALS: Record<string, unknown> = {
-  range: new PyFunction("range", (args) => makeRange(args)),
-  dict: new PyFunction("dict", makeDict),
-  namespace: new PyFunction("namespace", makeNamespace),
-  joiner: new PyFunction("joiner", makeJoiner),
+  range: new PyFunction("range", (args) => makeRange(args), undefined, "<function safe_range>"),
+  dict: new PyFunction("dict", makeDict, undefined, "<class 'dict'>"),
+  namespace: new PyFunction(
+    "namespace",
+    makeNamespace,
+    undefined,
+    "<class 'jinja2.utils.Namespace'>",
+  ),
+  joiner: new PyFunction("joiner", makeJoiner, undefined, "<class 'jinja2.utils.Joiner'>"),
+  lipsum: new PyFunction("lipsum", () => LOREM, undefined, "<function generate_lorem_ipsum>"),
+  cycler: new PyFunction("cycler", notSupported("cycler"), undefined, "<class 'jinja2.utils.Cycler'>"),
 };

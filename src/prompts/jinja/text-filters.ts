@@ -18,6 +18,7 @@ import {
   pyTruthy,
   strLength,
   toNumber,
+  typeName,
   Undefined,
 } from "./python-values.js";
 import { TemplateRenderError } from "./template-errors.js";
@@ -139,7 +140,7 @@ function doTruncate(
 
 export const VALUE_FILTERS: Record<string, BuiltinFilter> = {
   abs: (value) => {
-    if (!isNumeric(value)) throw typeError(`bad operand type for abs(): '${typeof value}'`);
+    if (!isNumeric(value)) throw typeError(`bad operand type for abs(): '${typeName(value)}'`);
     return toNumber(value) < 0 ? negate(value, "-") : negate(value, "+");
   },
   attr: (value, args, kw) =>
