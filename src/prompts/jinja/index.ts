@@ -8,3 +8,4 @@ export {
   TemplateSyntaxError,
   UndefinedVariableError,
 } from "./template-errors.js";
+export { referencedTemplates, undeclaredVariables } from "./template-variables.js";
