@@ -2,7 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { type SourcePosition, UserError, UserErrors } from "../core/errors.js";
 import { checkReferences } from "./config-references.js";
-import { type EntryFile, entryFileSchema } from "./schemas/entry-schema.js";
+import { type EntryFile, entryFileSchema, type GatewayVersion } from "./schemas/entry-schema.js";
 import { type EvaluatorFile, evaluatorFileSchema } from "./schemas/evaluator-schema.js";
 import { type FeaturesFile, featuresFileSchema } from "./schemas/features-schema.js";
 import { type ModelsFile, modelsFileSchema } from "./schemas/models-schema.js";
@@ -21,6 +21,8 @@ export interface LoadedConfig {
   features: LoadedYaml<FeaturesFile>;
   /** Absolute prompt definitions folder. */
   definitionsDir: string;
+  /** Which gateway's prompt rules the definitions are rendered with (`gateway_version`). */
+  gatewayVersion: GatewayVersion;
   /** Absolute evaluators folder. */
   evaluatorsDir: string;
   /** Every evaluator file in the evaluators folder, by name. */
@@ -203,6 +205,7 @@ export async function checkConfig(entryFile: string): Promise<ConfigCheck> {
     models: models ?? standIn(paths.models, "models", { models: [] }),
     features: featuresYaml,
     definitionsDir: paths.definitions,
+    gatewayVersion: entry.value.gateway_version,
     evaluatorsDir: paths.evaluators,
     evaluators: evaluators ?? new Map(),
     datasetFiles,

@@ -8,4 +8,8 @@ export {
   TemplateSyntaxError,
   UndefinedVariableError,
 } from "./template-errors.js";
-export { referencedTemplates, undeclaredVariables } from "./template-variables.js";
+export {
+  firstReadLines,
+  referencedTemplates,
+  undeclaredVariables,
+} from "./template-variables.js";

@@ -91,57 +91,8 @@ class FrameSymbols {
 
 function loadExpr(expr: Expr | null | undefined, symbols: FrameSymbols): void {
   if (!expr) return;
-  switch (expr.kind) {
-    case "const":
-      return;
-    case "name":
-    case "nsref":
-      return symbols.load(expr.name);
-    case "getattr":
-      return loadExpr(expr.object, symbols);
-    case "getitem":
-      loadExpr(expr.object, symbols);
-      return loadExpr(expr.key, symbols);
-    case "slice":
-      loadExpr(expr.start, symbols);
-      loadExpr(expr.stop, symbols);
-      return loadExpr(expr.step, symbols);
-    case "list":
-    case "tuple":
-    case "concat":
-      for (const item of expr.items) loadExpr(item, symbols);
-      return;
-    case "dict":
-      for (const [key, value] of expr.pairs) {
-        loadExpr(key, symbols);
-        loadExpr(value, symbols);
-      }
-      return;
-    case "binary":
-    case "and":
-    case "or":
-      loadExpr(expr.left, symbols);
-      return loadExpr(expr.right, symbols);
-    case "unary":
-    case "not":
-      return loadExpr(expr.operand, symbols);
-    case "compare":
-      loadExpr(expr.first, symbols);
-      for (const { operand } of expr.ops) loadExpr(operand, symbols);
-      return;
-    case "condexpr":
-      loadExpr(expr.test, symbols);
-      loadExpr(expr.value, symbols);
-      return loadExpr(expr.otherwise, symbols);
-    case "filter":
-    case "test":
-    case "call":
-      loadExpr(expr.kind === "call" ? expr.callee : expr.operand, symbols);
-      for (const arg of expr.args) loadExpr(arg, symbols);
-      for (const [, value] of expr.kwargs) loadExpr(value, symbols);
-      loadExpr(expr.dynArgs, symbols);
-      return loadExpr(expr.dynKwargs, symbols);
-  }
+  if (expr.kind === "name" || expr.kind === "nsref") return symbols.load(expr.name);
+  for (const sub of subExpressions(expr)) loadExpr(sub, symbols);
 }
 
 /** An assignment target: names are stored, `ns.attr` reads `ns`. */
@@ -387,4 +338,66 @@ export function referencedTemplates(ast: TemplateAst): (string | null)[] {
   };
   walk(ast.body);
   return found;
+}
+
+function subExpressions(expr: Expr): (Expr | null | undefined)[] {
+  switch (expr.kind) {
+    case "const":
+    case "name":
+    case "nsref":
+      return [];
+    case "getattr":
+      return [expr.object];
+    case "getitem":
+      return [expr.object, expr.key];
+    case "slice":
+      return [expr.start, expr.stop, expr.step];
+    case "list":
+    case "tuple":
+    case "concat":
+      return expr.items;
+    case "dict":
+      return expr.pairs.flat();
+    case "binary":
+    case "and":
+    case "or":
+      return [expr.left, expr.right];
+    case "unary":
+    case "not":
+      return [expr.operand];
+    case "compare":
+      return [expr.first, ...expr.ops.map((o) => o.operand)];
+    case "condexpr":
+      return [expr.test, expr.value, expr.otherwise];
+    case "filter":
+    case "test":
+    case "call":
+      return [
+        expr.kind === "call" ? expr.callee : expr.operand,
+        ...expr.args,
+        ...expr.kwargs.map(([, v]) => v),
+        expr.dynArgs,
+        expr.dynKwargs,
+      ];
+  }
+}
+
+/** The first template line reading each name, for messages that point at the use. */
+export function firstReadLines(ast: TemplateAst): Map<string, number> {
+  const lines = new Map<string, number>();
+  const visit = (expr: Expr | null | undefined): void => {
+    if (!expr) return;
+    if ((expr.kind === "name" || expr.kind === "nsref") && !lines.has(expr.name)) {
+      lines.set(expr.name, expr.line);
+    }
+    for (const sub of subExpressions(expr)) visit(sub);
+  };
+  const walk = (stmts: readonly Stmt[]): void => {
+    for (const stmt of stmts) {
+      for (const expr of ownExpressions(stmt)) visit(expr);
+      for (const body of childBodies(stmt)) walk(body);
+    }
+  };
+  walk(ast.body);
+  return lines;
 }
