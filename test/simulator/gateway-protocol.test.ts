@@ -12,7 +12,7 @@ function write(path: string, text: string) {
 write(
   "review/code/base/1.0.0.yml",
   `name: base
-model: { name: generic, params: { max_tokens: 256 } }
+model: { params: { max_tokens: 256 } }
 unit_primitives: [review]
 prompt_template:
   user: |
@@ -24,7 +24,7 @@ prompt_template:
 write(
   "review/code/mistral/1.0.0.yml",
   `name: mistral
-model: { name: mistral, params: { max_tokens: 256 } }
+model: { params: { max_tokens: 256 } }
 unit_primitives: [review]
 prompt_template:
   user: |
