@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
+import { readmeBlocks } from "../support/readme-blocks.js";
 import { change, type TempConfig, writeTempConfig } from "./temp-config.js";
 
 let temp: TempConfig | undefined;
@@ -28,4 +29,10 @@ describe("gateway_version", () => {
     expect(err.message).toContain(`${temp.entry}:6:18: gateway_version:`);
     expect(err.message).toContain('"current"|"2026-03"|"2026-02"|"2026-01"');
   });
+});
+
+it("the README's gateway_version example loads", async () => {
+  const [example] = await readmeBlocks("#### `gateway_version`");
+  temp = await writeTempConfig(withVersion(example!.trim()));
+  expect((await loadConfig(temp.entry)).gatewayVersion).toBe("2026-02");
 });
