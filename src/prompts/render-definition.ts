@@ -22,7 +22,7 @@ import {
   missingInputsError,
   renderFailure,
 } from "./render-failure.js";
-import { createRequiredInputs, type RequiredInput } from "./required-inputs.js";
+import { createRequiredInputs, mayRead, type RequiredInput } from "./required-inputs.js";
 import { createSecurityBlockRenderer, SECURITY_BLOCK_TEMPLATE } from "./security-block.js";
 import { splicedMessages } from "./spliced-messages.js";
 
@@ -39,6 +39,8 @@ interface DefinitionPlan {
   parts: MessagePart[];
   /** LangChain's optional placeholders are partial variables worth `[]` when not given. */
   optionalInputs: string[];
+  /** Those some template may read: only they need the `[]` (copying inputs costs). */
+  readOptionalInputs: string[];
 }
 
 /**
@@ -67,10 +69,11 @@ export function createDefinitionRenderer(
     return environment;
   };
   const securityBlock = createSecurityBlockRenderer(loader);
-  const requiredInputs = createRequiredInputs({
-    parse: (source, name) => env().parse(source, name),
+  const templates = {
+    parse: (source: string, name: string) => env().parse(source, name),
     load: loader,
-  });
+  };
+  const requiredInputs = createRequiredInputs(templates);
   const plans = new Map<string, DefinitionPlan>();
 
   const positionOf = (resolved: ResolvedDefinition, path: (string | number)[]): SourcePosition =>
@@ -97,7 +100,16 @@ export function createDefinitionRenderer(
     const optionalInputs = parts.flatMap((p) =>
       p.kind === "placeholder" && p.optional ? [p.input] : [],
     );
-    plan = { parts, optionalInputs };
+    let readOptionalInputs: string[] = [];
+    try {
+      readOptionalInputs = optionalInputs.filter((name) =>
+        parts.some((p) => p.kind === "template" && mayRead(templates, p.source, name)),
+      );
+    } catch {
+      // A template that does not parse: reported, located, when its message is rendered.
+      readOptionalInputs = optionalInputs;
+    }
+    plan = { parts, optionalInputs, readOptionalInputs };
     plans.set(resolved.file, plan);
     return plan;
   }
@@ -197,7 +209,7 @@ export function createDefinitionRenderer(
     const plan = planFor(resolved);
     checkInputs(resolved, plan, inputs, source);
     let context = inputs;
-    for (const name of plan.optionalInputs) {
+    for (const name of plan.readOptionalInputs) {
       if (!Object.hasOwn(context, name)) context = { ...context, [name]: [] };
     }
     const messages: ChatMessage[] = [];

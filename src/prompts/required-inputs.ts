@@ -59,3 +59,24 @@ export function createRequiredInputs(options: RequiredInputsOptions) {
     return required;
   };
 }
+
+/**
+ * Whether a template, or any template it includes at any depth, may read `name` (a computed
+ * include counts as "may"). Lets a renderer skip providing values nothing can read.
+ */
+export function mayRead(options: RequiredInputsOptions, source: string, name: string): boolean {
+  const seen = new Set<string>();
+  const visit = (text: string, templateName: string): boolean => {
+    const ast = options.parse(text, templateName);
+    if (firstReadLines(ast).has(name)) return true;
+    for (const include of referencedTemplates(ast)) {
+      if (include === null) return true;
+      if (include === "" || seen.has(include)) continue;
+      seen.add(include);
+      const included = options.load(include);
+      if (included !== undefined && visit(included, include)) return true;
+    }
+    return false;
+  };
+  return visit(source, "<template>");
+}

@@ -25,7 +25,7 @@ describe("gateway_version", () => {
 
   it("refuses another value at its line, listing the values", async () => {
     temp = await writeTempConfig(withVersion("gateway_version: 2025-12"));
-    const err = await loadConfig(temp.entry).catch((e: unknown) => e as Error);
+    const err = (await loadConfig(temp.entry).catch((e: unknown) => e)) as Error;
     expect(err.message).toContain(`${temp.entry}:6:18: gateway_version:`);
     expect(err.message).toContain('"current"|"2026-03"|"2026-02"|"2026-01"');
   });
