@@ -11,6 +11,7 @@
  * (`range`, `dict`, …) never are.
  */
 import type { Expr, Stmt, TemplateAst } from "./ast.js";
+import { childBodies, ownExpressions, subExpressions } from "./template-walk.js";
 
 /** Jinja2's default `Environment.globals`: resolved without the caller's inputs. */
 const JINJA_GLOBALS: ReadonlySet<string> = new Set([
@@ -91,8 +92,8 @@ class FrameSymbols {
 
 function loadExpr(expr: Expr | null | undefined, symbols: FrameSymbols): void {
   if (!expr) return;
-  if (expr.kind === "name" || expr.kind === "nsref") return symbols.load(expr.name);
-  for (const sub of subExpressions(expr)) loadExpr(sub, symbols);
+  if (expr.kind === "name" || expr.kind === "nsref") symbols.load(expr.name);
+  else for (const sub of subExpressions(expr)) loadExpr(sub, symbols);
 }
 
 /** An assignment target: names are stored, `ns.attr` reads `ns`. */
@@ -113,7 +114,8 @@ function visitStatement(stmt: Stmt, symbols: FrameSymbols): void {
     case "data":
       return;
     case "output":
-      return loadExpr(stmt.expr, symbols);
+      loadExpr(stmt.expr, symbols);
+      return;
     case "if": {
       const [first, ...elifs] = stmt.branches;
       loadExpr(first!.test, symbols);
@@ -133,55 +135,36 @@ function visitStatement(stmt: Stmt, symbols: FrameSymbols): void {
         }
       });
       const otherwise = inBranch((b) => visitStatements(stmt.otherwise, b));
-      return symbols.branchUpdate([body, elif, otherwise]);
+      symbols.branchUpdate([body, elif, otherwise]);
+      return;
     }
     case "for":
-      return loadExpr(stmt.iterable, symbols);
+      loadExpr(stmt.iterable, symbols);
+      return;
     case "set":
       loadExpr(stmt.value, symbols);
-      return storeTarget(stmt.target, symbols);
+      storeTarget(stmt.target, symbols);
+      return;
     case "setblock":
-      return storeTarget(stmt.target, symbols);
+      storeTarget(stmt.target, symbols);
+      return;
     case "with":
       for (const value of stmt.values) loadExpr(value, symbols);
       return;
     case "include":
-      return loadExpr(stmt.template, symbols);
+      loadExpr(stmt.template, symbols);
+      return;
     case "filterblock":
-      return loadExpr(stmt.filter, symbols);
+      loadExpr(stmt.filter, symbols);
+      return;
     case "macro":
-      return symbols.store(stmt.name);
+      symbols.store(stmt.name);
+      return;
   }
 }
 
 function visitStatements(stmts: readonly Stmt[], symbols: FrameSymbols): void {
   for (const stmt of stmts) visitStatement(stmt, symbols);
-}
-
-/** The expressions a statement holds itself (not those of its bodies). */
-function ownExpressions(stmt: Stmt): (Expr | undefined)[] {
-  switch (stmt.kind) {
-    case "data":
-      return [];
-    case "macro":
-      return stmt.defaults;
-    case "output":
-      return [stmt.expr];
-    case "if":
-      return stmt.branches.map((b) => b.test);
-    case "for":
-      return [stmt.target, stmt.iterable, stmt.filter];
-    case "set":
-      return [stmt.target, stmt.value];
-    case "setblock":
-      return [stmt.target, stmt.filter];
-    case "with":
-      return [...stmt.targets, ...stmt.values];
-    case "include":
-      return [stmt.template];
-    case "filterblock":
-      return [stmt.filter];
-  }
 }
 
 /** Does anything under `stmts`, at any depth, read `name`? (Jinja2's `find_undeclared`.) */
@@ -202,22 +185,6 @@ function isTargetOf(stmt: Stmt, expr: Expr): boolean {
   if (stmt.kind === "for" || stmt.kind === "set" || stmt.kind === "setblock")
     return stmt.target === expr;
   return stmt.kind === "with" && stmt.targets.includes(expr);
-}
-
-function childBodies(stmt: Stmt): (readonly Stmt[])[] {
-  switch (stmt.kind) {
-    case "if":
-      return [...stmt.branches.map((b) => b.body), stmt.otherwise];
-    case "for":
-      return [stmt.body, stmt.otherwise];
-    case "setblock":
-    case "with":
-    case "filterblock":
-    case "macro":
-      return [stmt.body];
-    default:
-      return [];
-  }
 }
 
 class UndeclaredCollector {
@@ -312,92 +279,4 @@ export function undeclaredVariables(ast: TemplateAst): Set<string> {
   return collector.undeclared;
 }
 
-function includeNames(template: Expr): (string | null)[] {
-  if (template.kind === "const")
-    return [typeof template.value === "string" ? template.value : null];
-  if (template.kind === "list" || template.kind === "tuple") {
-    return template.items.flatMap((item) => {
-      if (item.kind !== "const") return [null];
-      return typeof item.value === "string" ? [item.value] : [];
-    });
-  }
-  return [null];
-}
-
-/**
- * The templates `{% include %}` names, in document order (`meta.find_referenced_templates`):
- * a literal name as itself, `null` for one computed at render time.
- */
-export function referencedTemplates(ast: TemplateAst): (string | null)[] {
-  const found: (string | null)[] = [];
-  const walk = (stmts: readonly Stmt[]): void => {
-    for (const stmt of stmts) {
-      if (stmt.kind === "include") found.push(...includeNames(stmt.template));
-      for (const body of childBodies(stmt)) walk(body);
-    }
-  };
-  walk(ast.body);
-  return found;
-}
-
-function subExpressions(expr: Expr): (Expr | null | undefined)[] {
-  switch (expr.kind) {
-    case "const":
-    case "name":
-    case "nsref":
-      return [];
-    case "getattr":
-      return [expr.object];
-    case "getitem":
-      return [expr.object, expr.key];
-    case "slice":
-      return [expr.start, expr.stop, expr.step];
-    case "list":
-    case "tuple":
-    case "concat":
-      return expr.items;
-    case "dict":
-      return expr.pairs.flat();
-    case "binary":
-    case "and":
-    case "or":
-      return [expr.left, expr.right];
-    case "unary":
-    case "not":
-      return [expr.operand];
-    case "compare":
-      return [expr.first, ...expr.ops.map((o) => o.operand)];
-    case "condexpr":
-      return [expr.test, expr.value, expr.otherwise];
-    case "filter":
-    case "test":
-    case "call":
-      return [
-        expr.kind === "call" ? expr.callee : expr.operand,
-        ...expr.args,
-        ...expr.kwargs.map(([, v]) => v),
-        expr.dynArgs,
-        expr.dynKwargs,
-      ];
-  }
-}
-
-/** The first template line reading each name, for messages that point at the use. */
-export function firstReadLines(ast: TemplateAst): Map<string, number> {
-  const lines = new Map<string, number>();
-  const visit = (expr: Expr | null | undefined): void => {
-    if (!expr) return;
-    if ((expr.kind === "name" || expr.kind === "nsref") && !lines.has(expr.name)) {
-      lines.set(expr.name, expr.line);
-    }
-    for (const sub of subExpressions(expr)) visit(sub);
-  };
-  const walk = (stmts: readonly Stmt[]): void => {
-    for (const stmt of stmts) {
-      for (const expr of ownExpressions(stmt)) visit(expr);
-      for (const body of childBodies(stmt)) walk(body);
-    }
-  };
-  walk(ast.body);
-  return lines;
-}
+export { firstReadLines, referencedTemplates } from "./template-walk.js";
