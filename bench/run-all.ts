@@ -13,6 +13,7 @@ const BENCHMARKS = [
   "throughput-vs-bare-loop",
   "rate-limited-goodput",
   "memory-100k",
+  "render-check-100k",
 ];
 const TSX = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url));
 const chosen = process.argv.length > 2 ? process.argv.slice(2) : BENCHMARKS;

@@ -56,6 +56,7 @@ export async function startSimulatedEndpoints(
   const simulator = await startSimulator({
     ...(profile ? { profile } : {}),
     definitionsDir: config.definitionsDir,
+    gatewayVersion: config.gatewayVersion,
     answerKey,
     aliases: names.aliases,
     judgeAliases: names.judgeAliases,

@@ -12,8 +12,11 @@ export {
 export {
   type EntryFile,
   entryFileSchema,
+  GATEWAY_VERSIONS,
   type GatewayConfig,
+  type GatewayVersion,
   gatewaySchema,
+  gatewayVersionSchema,
   type SuiteConfig,
   suiteSchema,
 } from "./schemas/entry-schema.js";

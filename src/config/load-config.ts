@@ -2,7 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { type SourcePosition, UserError, UserErrors } from "../core/errors.js";
 import { checkReferences } from "./config-references.js";
-import { type EntryFile, entryFileSchema } from "./schemas/entry-schema.js";
+import { type EntryFile, entryFileSchema, type GatewayVersion } from "./schemas/entry-schema.js";
 import { type EvaluatorFile, evaluatorFileSchema } from "./schemas/evaluator-schema.js";
 import {
   type FeatureMetadataFile,
@@ -30,6 +30,8 @@ export interface LoadedConfig {
   featureMetadata: LoadedYaml<FeatureMetadataFile> | undefined;
   /** Absolute prompt definitions folder. */
   definitionsDir: string;
+  /** Which gateway's prompt rules the definitions are rendered with (`gateway_version`). */
+  gatewayVersion: GatewayVersion;
   /** Absolute evaluators folder. */
   evaluatorsDir: string;
   /** Every evaluator file in the evaluators folder, by name. */
@@ -235,6 +237,7 @@ export async function checkConfig(entryFile: string): Promise<ConfigCheck> {
     features: featuresYaml,
     featureMetadata,
     definitionsDir: paths.definitions,
+    gatewayVersion: entry.value.gateway_version,
     evaluatorsDir: paths.evaluators,
     evaluators: evaluators ?? new Map(),
     datasetFiles,

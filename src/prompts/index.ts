@@ -3,34 +3,38 @@
  * version resolution, and Jinja2 rendering. Later stages import only from here.
  */
 export {
+  isPromptRole,
   PROMPT_ROLES,
   type PromptDefinition,
   type PromptRole,
   promptDefinitionSchema,
 } from "./definition-schema.js";
 export { classifyDefinitionFile, OLDER_LAYOUT_VERSION } from "./definitions-layout.js";
+export { type GatewayBehaviour, gatewayBehaviour } from "./gateway-behaviour.js";
+export { refuseIncludeName } from "./include-loader.js";
 export {
   type Filter,
   gatewayFilters,
   JinjaEnvironment,
   type JinjaEnvironmentOptions,
+  referencedTemplates,
   TemplateRenderError,
   TemplateSyntaxError,
   UndefinedVariableError,
+  undeclaredVariables,
 } from "./jinja/index.js";
+export { GATEWAY_INTERNAL_PARAMS, mergeModelParams } from "./model-params.js";
 export {
   BASE_FAMILY,
   loadPromptRegistry,
   type PromptFamilySummary,
   type PromptRegistry,
+  type PromptRegistryOptions,
   type PromptSummary,
   type ResolvedDefinition,
 } from "./prompt-registry.js";
-export {
-  GATEWAY_INTERNAL_PARAMS,
-  mergeModelParams,
-  refuseIncludeName,
-} from "./render-definition.js";
+export type { InputsSource } from "./render-definition.js";
+export { SECURITY_BLOCK_TEMPLATE, securitySuffix } from "./security-block.js";
 export {
   compareVersions,
   DEFAULT_VERSION_CONSTRAINT,

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type LoadedYaml, parseYamlText } from "../config/index.js";
+import { type GatewayVersion, type LoadedYaml, parseYamlText } from "../config/index.js";
 import { UserError } from "../core/errors.js";
 import type { ModelParams, RenderedPrompt } from "../core/types.js";
 import { type PromptDefinition, promptDefinitionSchema } from "./definition-schema.js";
@@ -14,7 +14,8 @@ import {
   OLDER_LAYOUT_VERSION,
   scanDefinitions,
 } from "./definitions-layout.js";
-import { createDefinitionRenderer } from "./render-definition.js";
+import { gatewayBehaviour } from "./gateway-behaviour.js";
+import { createDefinitionRenderer, type InputsSource } from "./render-definition.js";
 import {
   DEFAULT_VERSION_CONSTRAINT,
   parseVersionConstraint,
@@ -55,11 +56,24 @@ export interface PromptRegistry {
   has(promptId: string): boolean;
   /** First family in `familyChain` that has a folder/file under the prompt, else `base`. Throws UserError listing tried folders. */
   resolve(promptId: string, familyChain: string[], version?: string): ResolvedDefinition;
+  /** Which gateway's rules render definitions (`gateway_version`). */
+  gatewayVersion: GatewayVersion;
+  /**
+   * Exactly the messages and params the gateway would send. Throws a UserError for inputs the
+   * gateway would refuse (naming `source`, the dataset line, when given) and for templates it
+   * refuses or cannot render (naming the definition file and template line).
+   */
   render(
     resolved: ResolvedDefinition,
     inputs: Record<string, unknown>,
     modelParams?: ModelParams,
+    source?: InputsSource,
   ): RenderedPrompt;
+}
+
+export interface PromptRegistryOptions {
+  /** Default `current`: today's gateway. */
+  gatewayVersion?: GatewayVersion;
 }
 
 function normalizePromptId(promptId: string): string {
@@ -89,15 +103,19 @@ function closeMatches(promptId: string, known: string[]): string[] {
 
 class DefinitionsFolderRegistry implements PromptRegistry {
   readonly root: string;
+  readonly gatewayVersion: GatewayVersion;
   private readonly layout: DefinitionsLayout;
   private readonly parsed = new Map<string, LoadedYaml<PromptDefinition>>();
   private readonly renderer;
 
-  constructor(layout: DefinitionsLayout) {
+  constructor(layout: DefinitionsLayout, gatewayVersion: GatewayVersion) {
     this.root = layout.root;
     this.layout = layout;
-    this.renderer = createDefinitionRenderer(layout.root, (resolved) =>
-      this.parsed.get(resolved.file),
+    this.gatewayVersion = gatewayVersion;
+    this.renderer = createDefinitionRenderer(
+      layout.root,
+      (resolved) => this.parsed.get(resolved.file),
+      gatewayBehaviour(gatewayVersion),
     );
   }
 
@@ -162,8 +180,9 @@ class DefinitionsFolderRegistry implements PromptRegistry {
     resolved: ResolvedDefinition,
     inputs: Record<string, unknown>,
     modelParams?: ModelParams,
+    source?: InputsSource,
   ): RenderedPrompt {
-    return this.renderer(resolved, inputs, modelParams);
+    return this.renderer(resolved, inputs, modelParams, source);
   }
 
   private loadDefinition(file: string): LoadedYaml<PromptDefinition> {
@@ -204,6 +223,12 @@ class DefinitionsFolderRegistry implements PromptRegistry {
 }
 
 /** Scan a definitions folder (all layouts). Definitions are parsed lazily, on `resolve`. */
-export async function loadPromptRegistry(definitionsDir: string): Promise<PromptRegistry> {
-  return new DefinitionsFolderRegistry(await scanDefinitions(definitionsDir));
+export async function loadPromptRegistry(
+  definitionsDir: string,
+  options: PromptRegistryOptions = {},
+): Promise<PromptRegistry> {
+  return new DefinitionsFolderRegistry(
+    await scanDefinitions(definitionsDir),
+    options.gatewayVersion ?? "current",
+  );
 }

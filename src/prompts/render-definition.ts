@@ -1,129 +1,47 @@
 /**
- * Rendering a resolved definition into chat messages and request parameters, exactly as the
- * gateway would send them: Jinja2 templates per role, includes relative to the definitions
- * root, the gateway's own filters.
+ * Rendering a resolved definition into the chat messages and request parameters the gateway
+ * would send: messages built as `prompt_template_to_messages` builds them (message-plan.ts),
+ * inputs checked as LangChain checks them (required-inputs.ts), then each message template
+ * rendered by the engine in the gateway's sandbox with its filters.
  */
-import { readFileSync, realpathSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import type { LoadedYaml } from "../config/index.js";
 import { type SourcePosition, UserError } from "../core/errors.js";
 import type { ChatMessage, ModelParams, RenderedPrompt } from "../core/types.js";
-import { PROMPT_ROLES, type PromptDefinition, type PromptRole } from "./definition-schema.js";
-import {
-  gatewayFilters,
-  JinjaEnvironment,
-  TemplateRenderError,
-  TemplateSyntaxError,
-  UndefinedVariableError,
-} from "./jinja/index.js";
+import type { PromptDefinition } from "./definition-schema.js";
+import { type GatewayBehaviour, gatewayBehaviour } from "./gateway-behaviour.js";
+import { createIncludeLoader, type IncludeRefusal } from "./include-loader.js";
+import { JinjaEnvironment, type JinjaEnvironmentOptions } from "./jinja/index.js";
+import { type MessagePart, planMessages, type TemplatePart } from "./message-plan.js";
+import { mergeModelParams } from "./model-params.js";
 import type { ResolvedDefinition } from "./prompt-registry.js";
+import {
+  type InputsSource,
+  lineInFile,
+  type MissingInput,
+  missingInputsError,
+  renderFailure,
+} from "./render-failure.js";
+import { createRequiredInputs, mayRead, type RequiredInput } from "./required-inputs.js";
+import { createSecurityBlockRenderer, SECURITY_BLOCK_TEMPLATE } from "./security-block.js";
+import { splicedMessages } from "./spliced-messages.js";
 
-/**
- * `model.params` keys that configure the gateway's own client, not the request: dropped.
- * `max_retries` too, because evalgate's runner is the one retry layer.
- */
-export const GATEWAY_INTERNAL_PARAMS: ReadonlySet<string> = new Set([
-  "model_class_provider",
-  "custom_llm_provider",
-  "max_retries",
-]);
-
-/**
- * Catalog params, overridden by the definition's `model.params` (minus gateway-internal keys;
- * a `null` unsets a catalog value), then `params.stop` / `params.timeout`.
- */
-export function mergeModelParams(
-  definition: PromptDefinition,
-  modelParams: ModelParams = {},
-): ModelParams {
-  const merged: ModelParams = { ...modelParams };
-  for (const [key, value] of Object.entries(definition.model?.params ?? {})) {
-    if (GATEWAY_INTERNAL_PARAMS.has(key) || value === undefined) continue;
-    if (value === null) {
-      delete merged[key];
-      continue;
-    }
-    merged[key] = key === "stop" && typeof value === "string" ? [value] : value;
-  }
-  if (definition.params?.stop !== undefined) merged.stop = [...definition.params.stop];
-  if (definition.params?.timeout !== undefined) merged.timeout = definition.params.timeout;
-  return merged;
-}
-
-/**
- * Why an include name is refused, or undefined when it is fine. Mirrors Jinja2's
- * FileSystemLoader, which rejects any `..` segment, so a definition that renders here also
- * renders in the gateway and nothing outside the definitions root can be read.
- */
-export function refuseIncludeName(name: string): string | undefined {
-  if (name === "") return "the include name is empty";
-  if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) return "it is an absolute path";
-  if (name.includes("\\")) return "it contains a backslash";
-  if (name.split("/").includes("..")) return 'it contains ".." (escaping the definitions root)';
-  return undefined;
-}
-
-interface Refusal {
-  name: string;
-  why: string;
-}
-
-function createIncludeLoader(root: string, onRefused: (refusal: Refusal) => void) {
-  const realRoot = realpathSync(root);
-  const cache = new Map<string, string | undefined>();
-  return (name: string): string | undefined => {
-    const why = refuseIncludeName(name);
-    if (why !== undefined) {
-      onRefused({ name, why });
-      throw new Error(`include "${name}" refused: ${why}`);
-    }
-    if (cache.has(name)) return cache.get(name);
-    let source: string | undefined;
-    try {
-      const real = realpathSync(join(root, ...name.split("/")));
-      const rel = relative(realRoot, real);
-      if (rel.startsWith(`..${sep}`) || rel === "..") {
-        const refusal = { name, why: "it is a symbolic link leading outside the definitions root" };
-        onRefused(refusal);
-        throw new Error(`include "${name}" refused: ${refusal.why}`);
-      }
-      source = readFileSync(real, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === undefined) throw err;
-      source = undefined;
-    }
-    cache.set(name, source);
-    return source;
-  };
-}
-
-function inputsList(inputs: Record<string, unknown>): string {
-  const keys = Object.keys(inputs);
-  return keys.length === 0 ? "none" : keys.join(", ");
-}
-
-/**
- * Where line `templateLine` of a role's template sits in the YAML file, given the position of
- * the role's value: a block scalar (`|`, `>`) starts on the next line, a plain or quoted one
- * on the same line. Only read on the error path, so the extra file read costs nothing.
- */
-function lineInFile(value: SourcePosition, templateLine: number): SourcePosition {
-  if (value.line === undefined || value.column === undefined) return value;
-  let indicator: string | undefined;
-  try {
-    indicator = readFileSync(value.file, "utf8").split("\n")[value.line - 1]?.[value.column - 1];
-  } catch {
-    return value;
-  }
-  const block = indicator === "|" || indicator === ">";
-  return { file: value.file, line: value.line + templateLine - (block ? 0 : 1) };
-}
+export type { InputsSource } from "./render-failure.js";
 
 export type DefinitionRenderer = (
   resolved: ResolvedDefinition,
   inputs: Record<string, unknown>,
   modelParams?: ModelParams,
+  source?: InputsSource,
 ) => RenderedPrompt;
+
+interface DefinitionPlan {
+  parts: MessagePart[];
+  /** LangChain's optional placeholders are partial variables worth `[]` when not given. */
+  optionalInputs: string[];
+  /** Those some template may read: only they need the `[]` (copying inputs costs). */
+  readOptionalInputs: string[];
+}
 
 /**
  * A renderer over one definitions root. `sourceOf` returns the parsed YAML of a resolved
@@ -132,69 +50,187 @@ export type DefinitionRenderer = (
 export function createDefinitionRenderer(
   root: string,
   sourceOf: (resolved: ResolvedDefinition) => LoadedYaml<PromptDefinition> | undefined,
+  behaviour: GatewayBehaviour = gatewayBehaviour(),
 ): DefinitionRenderer {
-  let refusal: Refusal | undefined;
+  let refusal: IncludeRefusal | undefined;
+  const loader = createIncludeLoader(root, (r) => {
+    refusal = r;
+  });
   let environment: JinjaEnvironment | undefined;
   // Built on first render: a registry used only to list or resolve never touches the engine.
   const env = () => {
-    environment ??= new JinjaEnvironment({
-      loader: createIncludeLoader(root, (r) => {
-        refusal = r;
-      }),
-      filters: gatewayFilters,
-    });
+    // `sandbox` is the engine's gateway-sandbox option (older engines ignore it).
+    const options: JinjaEnvironmentOptions & { sandbox?: GatewayBehaviour["sandbox"] } = {
+      loader,
+      filters: behaviour.filters,
+      sandbox: behaviour.sandbox,
+    };
+    environment ??= new JinjaEnvironment(options);
     return environment;
   };
+  const securityBlock = createSecurityBlockRenderer(loader);
+  const templates = {
+    parse: (source: string, name: string) => env().parse(source, name),
+    load: loader,
+  };
+  const requiredInputs = createRequiredInputs(templates);
+  const plans = new Map<string, DefinitionPlan>();
 
-  function failure(
-    err: unknown,
-    resolved: ResolvedDefinition,
-    role: PromptRole,
-    templateName: string,
-    inputs: Record<string, unknown>,
-  ): unknown {
-    const where: SourcePosition = sourceOf(resolved)?.positionOf(["prompt_template", role]) ?? {
-      file: join(root, resolved.file),
-    };
-    const field = `prompt_template.${role}`;
-    if (refusal !== undefined) {
-      return new UserError(
-        `${field}: refusing to include "${refusal.name}": ${refusal.why}. Include paths are relative to the definitions root (${root}).`,
-        where,
-      );
+  const positionOf = (resolved: ResolvedDefinition, path: (string | number)[]): SourcePosition =>
+    sourceOf(resolved)?.positionOf(path) ?? { file: join(root, resolved.file) };
+
+  function planFor(resolved: ResolvedDefinition): DefinitionPlan {
+    let plan = plans.get(resolved.file);
+    if (plan) return plan;
+    let block: string | undefined;
+    if (behaviour.securityBlock) {
+      try {
+        block = securityBlock(resolved.promptId);
+      } catch (err) {
+        const detail = err instanceof Error ? err.message : String(err);
+        throw new UserError(`cannot render the gateway's security block: ${detail}`, {
+          file: join(root, SECURITY_BLOCK_TEMPLATE),
+        });
+      }
     }
-    if (!(err instanceof TemplateRenderError) && !(err instanceof TemplateSyntaxError)) return err;
-    const inOwnTemplate = err.templateName === undefined || err.templateName === templateName;
-    const inInclude = inOwnTemplate ? "" : ` in included template "${err.templateName}"`;
-    const line = err.line !== undefined ? ` (template line ${err.line}${inInclude})` : inInclude;
-    const at = inOwnTemplate && err.line !== undefined ? lineInFile(where, err.line) : where;
-    if (err instanceof UndefinedVariableError) {
-      return new UserError(
-        `${field}: variable "${err.variable}" is undefined${line}. The dataset's inputs lack it: add "${err.variable}" to each example's inputs (given: ${inputsList(inputs)}).`,
-        at,
+    const parts = planMessages(resolved.definition, {
+      securityBlock: block,
+      automaticHistory: behaviour.automaticHistory,
+    });
+    const optionalInputs = parts.flatMap((p) =>
+      p.kind === "placeholder" && p.optional ? [p.input] : [],
+    );
+    let readOptionalInputs: string[] = [];
+    try {
+      readOptionalInputs = optionalInputs.filter((name) =>
+        parts.some((p) => p.kind === "template" && mayRead(templates, p.source, name)),
       );
+    } catch {
+      // A template that does not parse: reported, located, when its message is rendered.
+      readOptionalInputs = optionalInputs;
     }
-    const kind = err instanceof TemplateSyntaxError ? "template syntax error" : "cannot render";
-    return new UserError(`${field}: ${kind}${line}: ${err.detail}`, at);
+    plan = { parts, optionalInputs, readOptionalInputs };
+    plans.set(resolved.file, plan);
+    return plan;
   }
 
-  return (resolved, inputs, modelParams) => {
+  const templateNameOf = (resolved: ResolvedDefinition, part: TemplatePart) =>
+    `${resolved.file}#${part.field}`;
+
+  function fail(
+    err: unknown,
+    resolved: ResolvedDefinition,
+    part: TemplatePart,
+    inputs: Record<string, unknown>,
+    source: InputsSource,
+  ): unknown {
+    return renderFailure(err, {
+      root,
+      where: positionOf(resolved, part.path),
+      part,
+      templateName: templateNameOf(resolved, part),
+      inputs,
+      source,
+      refusal,
+    });
+  }
+
+  function readAt(
+    resolved: ResolvedDefinition,
+    part: TemplatePart,
+    need: RequiredInput,
+  ): SourcePosition {
+    if (need.includedFrom !== undefined) {
+      const file = join(root, ...need.includedFrom.split("/"));
+      return need.line === undefined ? { file } : { file, line: need.line };
+    }
+    const where = positionOf(resolved, part.path);
+    const line = need.line === undefined ? 0 : need.line - part.prefixLines;
+    return line > 0 ? lineInFile(where, line) : where;
+  }
+
+  /** Every input some message needs and `inputs` lacks, all at once, as LangChain checks. */
+  function checkInputs(
+    resolved: ResolvedDefinition,
+    plan: DefinitionPlan,
+    inputs: Record<string, unknown>,
+    source: InputsSource,
+  ): void {
+    const missing: MissingInput[] = [];
+    for (const part of plan.parts) {
+      if (part.kind === "placeholder") {
+        if (!part.optional && !Object.hasOwn(inputs, part.input)) {
+          const where = positionOf(resolved, ["prompt_template", "placeholder"]);
+          missing.push({
+            name: part.input,
+            includedFrom: undefined,
+            line: undefined,
+            field: part.field,
+            where,
+          });
+        }
+        continue;
+      }
+      refusal = undefined;
+      let required: ReturnType<typeof requiredInputs>;
+      try {
+        required = requiredInputs(part.source, templateNameOf(resolved, part));
+      } catch (err) {
+        throw fail(err, resolved, part, inputs, source);
+      }
+      for (const need of required) {
+        if (Object.hasOwn(inputs, need.name) || plan.optionalInputs.includes(need.name)) continue;
+        missing.push({ ...need, field: part.field, where: readAt(resolved, part, need) });
+      }
+    }
+    if (missing.length > 0) {
+      throw missingInputsError(join(root, resolved.file), missing, inputs, source);
+    }
+  }
+
+  function splice(
+    resolved: ResolvedDefinition,
+    part: Extract<MessagePart, { kind: "placeholder" }>,
+    value: unknown,
+    source: InputsSource,
+  ): ChatMessage[] {
+    const messages = splicedMessages(value);
+    if (typeof messages !== "string") return messages;
+    const declared = part.optional
+      ? `the gateway's automatic optional "history" placeholder`
+      : `${part.field} of ${join(root, resolved.file)}`;
+    throw new UserError(
+      `input "${part.input}" (spliced in as messages by ${declared}): ${messages}. Give a list like [{"role": "user", "content": "…"}, {"role": "assistant", "content": "…"}].`,
+      source,
+    );
+  }
+
+  return (resolved, inputs, modelParams, source) => {
+    const plan = planFor(resolved);
+    checkInputs(resolved, plan, inputs, source);
+    let context = inputs;
+    for (const name of plan.readOptionalInputs) {
+      if (!Object.hasOwn(context, name)) context = { ...context, [name]: [] };
+    }
     const messages: ChatMessage[] = [];
-    for (const role of PROMPT_ROLES) {
-      const source = resolved.definition.prompt_template[role];
-      if (source === undefined) continue;
-      const templateName = `${resolved.file}#prompt_template.${role}`;
+    for (const part of plan.parts) {
+      if (part.kind === "placeholder") {
+        if (Object.hasOwn(inputs, part.input)) {
+          messages.push(...splice(resolved, part, inputs[part.input], source));
+        }
+        continue;
+      }
       refusal = undefined;
       let content: string;
       try {
-        content = env().renderString(source, inputs, templateName);
+        content = env().renderString(part.source, context, templateNameOf(resolved, part));
       } catch (err) {
-        throw failure(err, resolved, role, templateName, inputs);
+        throw fail(err, resolved, part, inputs, source);
       }
       // An empty assistant turn is a template with no prefill; providers reject a blank
-      // trailing assistant message, so it is dropped. Empty system/user turns are kept, as sent.
-      if (role === "assistant" && content.trim() === "") continue;
-      messages.push({ role, content });
+      // assistant message, so it is dropped. Empty system/user turns are kept, as sent.
+      if (part.role === "assistant" && content.trim() === "") continue;
+      messages.push({ role: part.role, content });
     }
     return {
       promptId: resolved.promptId,

@@ -174,7 +174,7 @@ class GatewayClient implements ModelClient {
       case 421:
         return `the gateway refused the model endpoint ${this.build.modelEndpoint ? endpointLabel(this.build.modelEndpoint) : "(none)"}; add it to the gateway's allowed self-hosted endpoints or fix the model's endpoint.`;
       case 422:
-        return `the gateway could not render prompt "${prompt.promptId}" for family ${this.model.family}: a template variable is probably missing from the dataset's inputs.`;
+        return `the gateway refused to render prompt "${prompt.promptId}" for family ${this.model.family}: an input the templates read is missing, or a template breaks the gateway's sandbox rules. This is a configuration problem, not an endpoint one: \`evalgate validate\` or \`evalgate prompts render\` shows the definition and line (check gateway_version if the gateway is older).`;
       case 400:
         return "the gateway rejected the request; check the model's identifier and family.";
       default:

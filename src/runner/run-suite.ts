@@ -212,6 +212,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
         pairFor(cell).resolved,
         cell.example.inputs,
         modelOf.get(cell.model)!.params,
+        cell.example.source,
       ),
     clientFor: (cell) => scheduled.get(cell.model)!,
     judgeFor,

@@ -17,6 +17,7 @@ import {
   type PromptRegistry,
   type ResolvedDefinition,
 } from "../prompts/index.js";
+import { checkRenders } from "./render-check.js";
 import { isInShard, type Shard } from "./shard-cells.js";
 
 /** What the user narrowed the suite to on the command line. */
@@ -174,7 +175,9 @@ export async function planSuite(
   }
   if (problems.length > 0) throw new UserErrors(problems);
 
-  const registry = await loadPromptRegistry(config.definitionsDir);
+  const registry = await loadPromptRegistry(config.definitionsDir, {
+    gatewayVersion: config.gatewayVersion,
+  });
   const evaluators = new Map<string, Evaluator>();
   for (const feature of features) {
     const name = feature.evaluator!;
@@ -241,6 +244,14 @@ export async function planSuite(
     }
   }
   if (problems.length > 0) throw new UserErrors(problems);
+  await checkRenders(
+    registry,
+    pairs.map((p) => ({
+      feature: p.feature,
+      resolved: p.resolved,
+      examples: () => datasets.get(p.feature)!.read(),
+    })),
+  );
 
   const judgeModels = [...new Set(judgeOf.values())];
   const resolvedConfig = {

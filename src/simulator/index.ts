@@ -3,6 +3,7 @@
  * Converse and AI gateway protocols, with simulated models whose quality, latency, faults and
  * limits come from a profile. Later stages import only from here.
  */
+import type { GatewayVersion } from "../config/index.js";
 import type { PromptRegistry } from "../prompts/index.js";
 import type { AnswerKeyEntry } from "./answer-key.js";
 import { parseSimulatorProfile, type SimulatorProfile } from "./profile-schema.js";
@@ -30,6 +31,8 @@ export interface SimulatorOptions {
   profile?: SimulatorProfile;
   /** Prompt definitions for the gateway endpoints. */
   definitionsDir?: string;
+  /** Which gateway's prompt rules the gateway endpoints follow (default `current`). */
+  gatewayVersion?: GatewayVersion;
   /** Lets simulated models answer close to the references of these examples. */
   answerKey?: AnswerKeyEntry[];
   /**
@@ -52,7 +55,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (options.definitionsDir !== undefined) {
     // Loaded on demand: a simulator without gateway endpoints never pays for the template engine.
     const { loadPromptRegistry } = await import("../prompts/index.js");
-    registry = await loadPromptRegistry(options.definitionsDir);
+    registry = await loadPromptRegistry(options.definitionsDir, {
+      ...(options.gatewayVersion ? { gatewayVersion: options.gatewayVersion } : {}),
+    });
   }
   return listen({
     host: options.host ?? "127.0.0.1",

@@ -56,6 +56,7 @@ judge_prompt:
     <response>{{ response }}</response>
 `,
   "prompts/chat/explain_code/base/1.0.0.yml": `name: Explain code
+unit_primitive: explain_code
 prompt_template:
   system: You explain code.
   user: "Explain this code: {{ code }}"

@@ -278,7 +278,7 @@ describe("resolve: definition validation", () => {
   it("a prompt_template with no role is an error", async () => {
     const registry = await loadPromptRegistry(PROBLEMS);
     const err = userErrorOf(() => registry.resolve("no_template", []));
-    expect(err.message).toContain("needs at least one of system, user, assistant");
+    expect(err.message).toContain("prompt_template: needs at least one message role");
     expect(err.position?.line).toBe(2);
   });
 

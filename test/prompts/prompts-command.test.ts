@@ -174,8 +174,8 @@ describe("evalgate prompts render", () => {
       "--inputs",
       join(work, "instruction.json"),
     ]);
-    expectUserFailure(result, 'variable "language" is undefined');
-    expect(result.err).toContain("missing_var/base/1.0.0.yml:5:");
+    expectUserFailure(result, 'inputs lack "language"');
+    expect(result.err).toContain("missing_var/base/1.0.0.yml:5)");
   });
 
   it("a missing family folder exits 2 listing what was tried", async () => {

@@ -13,15 +13,18 @@ const FIXTURES = join(import.meta.dirname, "..", "fixtures", "definitions");
 const GATEWAY = join(FIXTURES, "gateway");
 const PROBLEMS = join(FIXTURES, "problems");
 
+const DATASET_LINE = { file: "/data/examples.jsonl", line: 7 };
+
 async function renderError(
   root: string,
   promptId: string,
   inputs: Record<string, unknown>,
+  source?: { file: string; line: number },
 ): Promise<UserError> {
   const registry = await loadPromptRegistry(root);
   const resolved = registry.resolve(promptId, []);
   try {
-    registry.render(resolved, inputs);
+    registry.render(resolved, inputs, {}, source);
   } catch (err) {
     if (err instanceof UserError) return err;
     throw err;
@@ -82,29 +85,30 @@ describe("render", () => {
     expect(rendered.params).toEqual({});
   });
 
-  it("a missing variable names the variable, the file, the role and the fix", async () => {
-    const err = await renderError(PROBLEMS, "missing_var", { content: "x" });
-    expect(err.message).toContain('variable "language" is undefined');
-    expect(err.message).toContain("prompt_template.user");
-    expect(err.message).toContain("The dataset's inputs lack it");
-    expect(err.message).toContain("given: content");
-    expect(err.position?.file).toBe(join(PROBLEMS, "missing_var", "base", "1.0.0.yml"));
-    // The template's first line is the line after `user: |`.
-    expect(err.position?.line).toBe(5);
-  });
-
-  it("a missing variable in a quoted template points at its own line", async () => {
-    const err = await renderError(PROBLEMS, "missing_var_inline", {});
-    expect(err.message).toContain('variable "who" is undefined (template line 1)');
-    expect(err.position?.line).toBe(3);
-  });
-
-  it("a missing variable inside a partial names the partial and its line", async () => {
-    const err = await renderError(PROBLEMS, "missing_var_in_include", {});
-    expect(err.message).toContain(
-      'prompt_template.system: variable "language" is undefined (template line 2 in included template "partials/needs_language.jinja")',
+  it("a missing input names the dataset line, the variable and where the template reads it", async () => {
+    const err = await renderError(PROBLEMS, "missing_var", { content: "x" }, DATASET_LINE);
+    const file = join(PROBLEMS, "missing_var", "base", "1.0.0.yml");
+    expect(err.message).toBe(
+      `/data/examples.jsonl:7: inputs lack "language" (read by prompt_template.user at ${file}:5): the gateway refuses a request without it, before rendering. Add "language" to this example's inputs (given: content).`,
     );
-    expect(err.position?.line).toBe(3);
+    expect(err.position).toEqual(DATASET_LINE);
+  });
+
+  it("a missing input of a quoted template points at its own line", async () => {
+    const err = await renderError(PROBLEMS, "missing_var_inline", {});
+    const file = join(PROBLEMS, "missing_var_inline", "base", "1.0.0.yml");
+    expect(err.message).toBe(
+      `inputs lack "who" (read by prompt_template.user at ${file}:3): the gateway refuses a request without it, before rendering. Add "who" to the inputs (given: none).`,
+    );
+  });
+
+  it("a missing input read by a partial names the partial's line and the including role", async () => {
+    const err = await renderError(PROBLEMS, "missing_var_in_include", {}, DATASET_LINE);
+    const file = join(PROBLEMS, "missing_var_in_include", "base", "1.0.0.yml");
+    const partial = join(PROBLEMS, "partials", "needs_language.jinja");
+    expect(err.message).toBe(
+      `/data/examples.jsonl:7: inputs lack "language" (read by included template ${partial}:2, which prompt_template.system of ${file} includes): the gateway refuses a request without it, before rendering. Add "language" to this example's inputs (given: none).`,
+    );
   });
 
   it.each([
@@ -126,7 +130,7 @@ describe("render", () => {
     await symlink(join(dir, "secret.txt"), join(root, "link.jinja"));
     await writeFile(
       join(root, "linked", "base", "1.0.0.yml"),
-      "name: linked\nprompt_template:\n  user: \"{% include 'link.jinja' %}\"\n",
+      "name: linked\nunit_primitive: t\nprompt_template:\n  user: \"{% include 'link.jinja' %}\"\n",
     );
     const err = await renderError(root, "linked", {});
     expect(err.message).toContain('refusing to include "link.jinja"');
@@ -140,10 +144,12 @@ describe("render", () => {
     expect(err.position?.file).toBe(join(PROBLEMS, "bad_syntax", "base", "1.0.0.yml"));
   });
 
-  it("a missing include is a UserError naming it", async () => {
-    const err = await renderError(PROBLEMS, "missing_include", {});
-    expect(err.message).toContain("prompt_template.user");
-    expect(err.message).toContain("nowhere/partial.jinja");
+  it("a missing include is a UserError at the role naming it, as the gateway fails to build the prompt", async () => {
+    const err = await renderError(PROBLEMS, "missing_include", {}, DATASET_LINE);
+    const file = join(PROBLEMS, "missing_include", "base", "1.0.0.yml");
+    expect(err.message).toBe(
+      `${file}:3:9: prompt_template.user: included template "nowhere/partial.jinja" not found under the definitions root (${PROBLEMS}); the gateway fails to build this prompt. (dataset /data/examples.jsonl:7)`,
+    );
   });
 });
 
@@ -152,27 +158,27 @@ describe("mergeModelParams", () => {
     const merged = mergeModelParams(
       {
         name: "x",
+        unit_primitive: "t",
         prompt_template: { user: "u" },
         model: {
           params: {
-            model_class_provider: "litellm",
-            custom_llm_provider: "vllm",
+            model: "provider/model-name",
             max_retries: 3,
+            extra_headers: { "x-a": "b" },
             temperature: 0.5,
             top_k: 40,
-            stop: ["model-stop"],
-            timeout: 10,
-            seed: null,
+            top_p: null,
           },
         },
         params: { stop: ["</s>"], timeout: 90, vertex_location: "us-east5" },
       },
-      { temperature: 0, max_tokens: 100, seed: 1 },
+      { temperature: 0, max_tokens: 100, top_p: 0.9, seed: 1 },
     );
     expect(merged).toEqual({
       temperature: 0.5,
       max_tokens: 100,
       top_k: 40,
+      seed: 1,
       stop: ["</s>"],
       timeout: 90,
     });
@@ -181,7 +187,12 @@ describe("mergeModelParams", () => {
   it("does not modify the catalog params it is given", () => {
     const catalog = { temperature: 0.1 };
     mergeModelParams(
-      { name: "x", prompt_template: { user: "u" }, model: { params: { temperature: 1 } } },
+      {
+        name: "x",
+        unit_primitive: "t",
+        prompt_template: { user: "u" },
+        model: { params: { temperature: 1 } },
+      },
       catalog,
     );
     expect(catalog).toEqual({ temperature: 0.1 });

@@ -207,7 +207,7 @@ describe("AI gateway client against the simulator", () => {
     servedName: "mistralai/Mixtral-8x7B-Instruct-v0.1",
     endpoint: "http://vllm.internal:8000/v1",
   });
-  const inputs = { selected_text: "x = 1", language: "Python", file_name: "a.py" };
+  const inputs = { selected_text: "x = 1", language: "Python", file_name: "a.py", question: "" };
 
   for (const apiVersion of [2, 1] as const) {
     it(`v${apiVersion}: renders through the gateway and answers`, async () => {

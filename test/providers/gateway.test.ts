@@ -120,7 +120,7 @@ describe("AI gateway client", () => {
       422,
       { detail: "'instruction' is undefined" },
       "bad_request",
-      /could not render.*missing from the dataset's inputs/,
+      /refused to render prompt .*This is a configuration problem/,
     ],
     [
       421,

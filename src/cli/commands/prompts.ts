@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { familyChainFor } from "../../catalog/index.js";
+import { GATEWAY_VERSIONS, type GatewayVersion } from "../../config/index.js";
 import { type SourcePosition, UserError } from "../../core/errors.js";
 import { readUserFile } from "../../core/user-files.js";
 import { isVersionName, loadPromptRegistry, type PromptSummary } from "../../prompts/index.js";
@@ -10,7 +11,7 @@ const DEFAULT_DEFINITIONS = "config/prompts";
 
 const USAGE = [
   "evalgate prompts list [--definitions DIR] [--json]",
-  "       evalgate prompts render [--definitions DIR] --prompt ID --family FAMILY[,FAMILY...] [--version CONSTRAINT] --inputs FILE.json",
+  "       evalgate prompts render [--definitions DIR] --prompt ID --family FAMILY[,FAMILY...] [--version CONSTRAINT] [--gateway-version current|2026-03|2026-02|2026-01] --inputs FILE.json",
 ].join("\n");
 
 /**
@@ -103,6 +104,17 @@ function required(value: string | undefined, flag: string): string {
   return value;
 }
 
+function gatewayVersionArgument(value: string | undefined): GatewayVersion {
+  if (value === undefined) return "current";
+  const known: readonly string[] = GATEWAY_VERSIONS;
+  if (!known.includes(value)) {
+    throw new UserError(
+      `--gateway-version "${value}" is not one of ${GATEWAY_VERSIONS.join(", ")}\nusage: ${USAGE}`,
+    );
+  }
+  return value as GatewayVersion;
+}
+
 async function renderCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(prompts, argv, {
     definitions: { type: "string" },
@@ -110,16 +122,19 @@ async function renderCommand(argv: string[], io: CliIO): Promise<number> {
     family: { type: "string" },
     version: { type: "string" },
     inputs: { type: "string" },
+    "gateway-version": { type: "string" },
   });
   const promptId = required(values.prompt, "--prompt ID");
   const chain = familyChainFromArgument(required(values.family, "--family FAMILY"));
   const inputsFile = resolve(io.cwd, required(values.inputs, "--inputs FILE.json"));
+  const gatewayVersion = gatewayVersionArgument(values["gateway-version"]);
   const registry = await loadPromptRegistry(
     resolve(io.cwd, values.definitions ?? DEFAULT_DEFINITIONS),
+    { gatewayVersion },
   );
   const inputs = await readInputs(inputsFile);
   const resolved = registry.resolve(promptId, chain, values.version);
-  const rendered = registry.render(resolved, inputs);
+  const rendered = registry.render(resolved, inputs, undefined, { file: inputsFile });
   const output = {
     prompt_id: rendered.promptId,
     family: rendered.family,

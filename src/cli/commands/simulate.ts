@@ -102,6 +102,7 @@ export const simulate: Command = {
       options.judgeAliases = names.judgeAliases;
       options.families = names.families;
       options.definitionsDir = config.definitionsDir;
+      options.gatewayVersion = config.gatewayVersion;
       if (datasets.length === 0) {
         const all = [...config.datasetFiles.entries()];
         datasets = all.filter(([, file]) => existsSync(file));

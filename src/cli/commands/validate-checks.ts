@@ -205,7 +205,9 @@ export async function validateConfig(
 
   let registry: PromptRegistry | undefined;
   try {
-    registry = await loadPromptRegistry(config.definitionsDir);
+    registry = await loadPromptRegistry(config.definitionsDir, {
+      gatewayVersion: config.gatewayVersion,
+    });
   } catch (err) {
     problems.push(...problemsOf(err));
   }

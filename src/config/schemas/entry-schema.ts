@@ -61,6 +61,19 @@ export const suiteSchema = z
   })
   .describe("A named selection of features × models to evaluate.");
 
+/**
+ * Which AI gateway's prompt rules to mirror, for a self-hosted gateway older than today's.
+ * Each value names the gateway commit whose behaviour it matches (docs/prompts.md).
+ */
+export const GATEWAY_VERSIONS = ["current", "2026-03", "2026-02", "2026-01"] as const;
+export type GatewayVersion = (typeof GATEWAY_VERSIONS)[number];
+
+export const gatewayVersionSchema = z
+  .enum(GATEWAY_VERSIONS)
+  .describe(
+    "Which AI gateway's prompt rules to mirror. current (default): gateway eee38f6f4 (2026-08-22). 2026-03: no automatic history placeholder (gateway a335cc349). 2026-02: also no tool-output security block (gateway 0155540de). 2026-01: also calls and mutation allowed, no split filter (gateway 0155540de^, SandboxedEnvironment).",
+  );
+
 export const entryFileSchema = z
   .strictObject({
     models: relativePath.describe("Model catalog file, relative to this file."),
@@ -72,6 +85,7 @@ export const entryFileSchema = z
       "Folder of evaluator rubrics (<name>.yaml), relative to this file.",
     ),
     judge: catalogName.describe("Default judge model: a model name from the models file."),
+    gateway_version: gatewayVersionSchema.default("current"),
     gateway: gatewaySchema.optional(),
     default_suite: catalogName
       .optional()

@@ -19,3 +19,8 @@ export {
   TemplateSyntaxError,
   UndefinedVariableError,
 } from "./template-errors.js";
+export {
+  firstReadLines,
+  referencedTemplates,
+  undeclaredVariables,
+} from "./template-variables.js";
