@@ -32,6 +32,16 @@ export {
   refuseIncludeName,
 } from "./render-definition.js";
 export {
+  definitionTemplates,
+  SAMPLE_INPUT_KINDS,
+  type SampleInputKind,
+  sampleInputsFor,
+} from "./sample-inputs.js";
+export {
+  includedTemplateNames,
+  undeclaredTemplateVariables,
+} from "./template-walk.js";
+export {
   compareVersions,
   DEFAULT_VERSION_CONSTRAINT,
   isVersionName,
