@@ -136,6 +136,11 @@ class Gateway:
         self.root = root
         self.mode = mode
         self.loader = FileSystemLoader(root)
+        # Definitions share sources across jobs; the gateway, too, builds each prompt once.
+        self.compiled: dict[str, Any] = {}
+        self.required: dict[str, set[str]] = {}
+        self.definitions: dict[str, dict[str, Any]] = {}
+        self.block_template: Any = None
         if mode == "2026-01":
             self.env: Environment = SandboxedEnvironment(loader=self.loader)
         else:
@@ -148,7 +153,32 @@ class Gateway:
             with open(security, encoding="utf-8") as f:
                 self.security_source = f.read()
 
+    def security_block(self, suffix: str) -> str:
+        """render_security_block: a plain Environment, not the sandbox, renders the partial."""
+        if self.block_template is None:
+            self.block_template = Environment(loader=BaseLoader()).from_string(
+                self.security_source
+            )
+        return self.block_template.render(suffix=suffix) + "\n\n"
+
+    def definition(self, relative: str) -> dict[str, Any]:
+        if relative not in self.definitions:
+            self.definitions[relative] = load_definition(
+                os.path.join(self.root, *relative.split("/"))
+            )
+        return self.definitions[relative]
+
     def required_variables(self, source: str) -> set[str]:
+        if source not in self.required:
+            self.required[source] = self.find_required_variables(source)
+        return self.required[source]
+
+    def template(self, source: str) -> Any:
+        if source not in self.compiled:
+            self.compiled[source] = self.env.from_string(source)
+        return self.compiled[source]
+
+    def find_required_variables(self, source: str) -> set[str]:
         ast = self.env.parse(source)
         found = set(meta.find_undeclared_variables(ast))
         for name in meta.find_referenced_templates(ast):
@@ -168,8 +198,7 @@ class Gateway:
                 continue
             for source in [content] if isinstance(content, str) else content:
                 if not block_added and role.startswith("system"):
-                    block = Environment(loader=BaseLoader()).from_string(self.security_source)
-                    source = block.render(suffix=suffix) + "\n\n" + source
+                    source = self.security_block(suffix) + source
                     block_added = True
                 entries.append((role, source))
         if self.mode == "current" and not any(
@@ -179,7 +208,7 @@ class Gateway:
         return entries
 
     def render(self, definition: str, inputs: dict[str, Any], suffix: str) -> list[dict]:
-        config = load_definition(os.path.join(self.root, *definition.split("/")))
+        config = self.definition(definition)
         entries = self.message_templates(config["prompt_template"], suffix)
         # ChatPromptTemplate.from_messages: every template is parsed (and its literal
         # includes read) when the prompt is built, before any input is looked at.
@@ -201,7 +230,7 @@ class Gateway:
                 continue
             role, source = entry
             try:
-                content = self.env.from_string(source).render(**inputs)
+                content = self.template(source).render(**inputs)
             except Exception as err:
                 err.gateway_role = role  # type: ignore[attr-defined]
                 raise

@@ -172,7 +172,7 @@ class ShapeReader {
             for (const n of targetNames(target)) inner.delete(n);
             if (aliased && target.kind === "name") inner.set(target.name, aliased);
           });
-          stmt.values.forEach((v) => this.read(v, names));
+          for (const v of stmt.values) this.read(v, names);
           this.walk(stmt.body, inner, depth);
           break;
         }
@@ -197,13 +197,13 @@ class ShapeReader {
   }
 }
 
-function valueOf(shape: Shape | undefined, path: string): unknown {
+function sampleValue(shape: Shape | undefined, path: string): unknown {
   if (shape?.items) {
-    return [1, 2].map((n) => valueOf(shape.items, `${path}[${n - 1}]`));
+    return [1, 2].map((n) => sampleValue(shape.items, `${path}[${n - 1}]`));
   }
   if (shape && shape.attributes.size > 0) {
     return Object.fromEntries(
-      [...shape.attributes].map(([attr, inner]) => [attr, valueOf(inner, `${path}.${attr}`)]),
+      [...shape.attributes].map(([attr, inner]) => [attr, sampleValue(inner, `${path}.${attr}`)]),
     );
   }
   return `<${path} value>`;
@@ -254,7 +254,7 @@ export function sampleInputsFor(
   const inputs: Record<string, unknown> = {};
   for (const name of [...required].sort()) {
     const shape = reader.roots.get(name);
-    inputs[name] = shape?.items ? valueOf(shape, name) : `<${name} value>`;
+    inputs[name] = shape?.items ? sampleValue(shape, name) : `<${name} value>`;
   }
   const placeholder = placeholderName(resolved);
   if (placeholder !== undefined) inputs[placeholder] = structuredClone(SAMPLE_HISTORY);

@@ -211,7 +211,7 @@ export function undeclaredTemplateVariables(ast: TemplateAst): Set<string> {
         }
         case "with": {
           const inner = scope.child();
-          stmt.values.forEach((v) => load(v, scope));
+          for (const v of stmt.values) load(v, scope);
           inner.declare(stmt.targets.flatMap(targetNames));
           walk(stmt.body, inner);
           break;
@@ -224,7 +224,7 @@ export function undeclaredTemplateVariables(ast: TemplateAst): Set<string> {
           walk(stmt.body, scope.child());
           break;
         case "macro": {
-          stmt.defaults.forEach((d) => load(d, scope));
+          for (const d of stmt.defaults) load(d, scope);
           scope.declare([stmt.name]);
           const inner = scope.child();
           inner.declare([...stmt.params, stmt.name, "varargs", "kwargs", "caller"]);
