@@ -8,6 +8,14 @@ export {
   type PromptRole,
   promptDefinitionSchema,
 } from "./definition-schema.js";
+export {
+  type DefinitionFile,
+  definitionFiles,
+  loadEveryDefinition,
+  type SandboxViolation,
+  sandboxViolations,
+  staticTemplateProblems,
+} from "./definitions-check.js";
 export { classifyDefinitionFile, OLDER_LAYOUT_VERSION } from "./definitions-layout.js";
 export {
   type Filter,
