@@ -53,6 +53,7 @@ Output: one entry per job, in order: {"messages": [{"role", "content"}]} or
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import re
@@ -340,9 +341,10 @@ def run_job(gateways: dict[str, Gateway], root: str, default_mode: str, job: dic
         return {"error": {"type": "UsageError", "message": f"unknown gateway_version {mode}"}}
     gateway = gateways.setdefault(mode, Gateway(root, mode))
     try:
-        messages = gateway.render(
-            job["definition"], job.get("inputs", {}), job.get("suffix", DEFAULT_SUFFIX)
-        )
+        # A copy: under 2026-01 a template may mutate its inputs (`xs.append(1)`), and the job
+        # echoed beside the result must stay what was asked.
+        inputs = copy.deepcopy(job.get("inputs", {}))
+        messages = gateway.render(job["definition"], inputs, job.get("suffix", DEFAULT_SUFFIX))
     except Exception as err:  # every failure is a result to compare, never a crash
         return {"error": describe_error(err, root)}
     return {"messages": messages}

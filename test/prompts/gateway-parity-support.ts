@@ -44,7 +44,6 @@ export const PENDING_CASES: Record<string, string> = {
   "refuse-power": "i8-jinja: ** refused",
   "callable-attribute": "i8-jinja: callable attributes unsafe",
   "refuse-mutation": "i8-jinja: mutation refused",
-  "mutation-allowed-2026-01": "i8-jinja: legacy sandbox (append renders once)",
   "refuse-split-empty": "i8-jinja: split('') is a SecurityError",
   "no-split-filter-2026-01": "i8-messages/i8-jinja: legacyGatewayFilters under 2026-01",
   "refuse-parse-json-not-string": "i8-jinja: parse_json refusals",
