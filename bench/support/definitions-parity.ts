@@ -115,6 +115,9 @@ function category(gateway: Outcome, evalgate: EvalgateOutcome, verdict: Verdict)
     return `only the gateway refuses: ${gateway.error.type}: ${generic(gateway.error.message)}`;
   if ("error" in evalgate) return `only evalgate refuses: ${generic(evalgate.error.message)}`;
   const [g, e] = [gateway.messages, evalgate.messages];
+  const tail = g.slice(e.length);
+  if (tail.length > 0 && tail.every((m) => m.content.startsWith("<history: ")))
+    return "the history input is not appended by evalgate";
   if (g.length !== e.length || g.some((m, i) => m.role !== e[i]?.role))
     return `message roles differ: gateway ${g.map((m) => m.role).join(",")} vs evalgate ${e.map((m) => m.role).join(",")}`;
   if (g[0]?.content.includes(PARITY_SUFFIX) && !e[0]?.content.includes(PARITY_SUFFIX))
