@@ -5,6 +5,11 @@
  * throughput on a realistic prompt.
  *
  *   npx tsx bench/template-parity.ts
+ *   npx tsx bench/template-parity.ts --definitions <gateway>/ai_gateway/prompts/definitions \
+ *     [--gateway-version current|2026-03|2026-02|2026-01] [--show N]
+ *
+ * With --definitions it measures something else: parity of every latest definition of a real
+ * gateway tree with the gateway's environment (bench/support/definitions-parity.ts).
  *
  * Engines: (a) evalgate (src/prompts/jinja; its "gateway" sandbox against today's results, its
  * "legacy" one against the older ones), (b) nunjucks with autoescape off,
@@ -28,6 +33,13 @@ import {
   MAIN_TEMPLATE,
   type ParityCase,
 } from "../test/fixtures/jinja/load-cases.js";
+
+if (process.argv.includes("--definitions")) {
+  const { runDefinitionsParity } = await import("./support/definitions-parity.js");
+  await runDefinitionsParity(process.argv.slice(2));
+  // The corpus benchmark below is a different measurement; stop before it starts.
+  process.exit(0);
+}
 
 function stripOneNewline(source: string): string {
   return source.endsWith("\n") ? source.slice(0, -1) : source;

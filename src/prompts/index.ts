@@ -9,6 +9,14 @@ export {
   type PromptRole,
   promptDefinitionSchema,
 } from "./definition-schema.js";
+export {
+  type DefinitionFile,
+  definitionFiles,
+  loadEveryDefinition,
+  type SandboxViolation,
+  sandboxViolations,
+  staticTemplateProblems,
+} from "./definitions-check.js";
 export { classifyDefinitionFile, OLDER_LAYOUT_VERSION } from "./definitions-layout.js";
 export { type GatewayBehaviour, gatewayBehaviour } from "./gateway-behaviour.js";
 export { refuseIncludeName } from "./include-loader.js";
@@ -35,6 +43,16 @@ export {
 } from "./prompt-registry.js";
 export type { InputsSource } from "./render-definition.js";
 export { SECURITY_BLOCK_TEMPLATE, securitySuffix } from "./security-block.js";
+export {
+  definitionTemplates,
+  SAMPLE_INPUT_KINDS,
+  type SampleInputKind,
+  sampleInputsFor,
+} from "./sample-inputs.js";
+export {
+  includedTemplateNames,
+  undeclaredTemplateVariables,
+} from "./template-walk.js";
 export {
   compareVersions,
   DEFAULT_VERSION_CONSTRAINT,

@@ -1,9 +1,14 @@
 import { resolve } from "node:path";
 import { familyChainFor } from "../../catalog/index.js";
 import { GATEWAY_VERSIONS, type GatewayVersion } from "../../config/index.js";
-import { type SourcePosition, UserError } from "../../core/errors.js";
+import { type SourcePosition, UserError, UserErrors } from "../../core/errors.js";
 import { readUserFile } from "../../core/user-files.js";
-import { isVersionName, loadPromptRegistry, type PromptSummary } from "../../prompts/index.js";
+import {
+  isVersionName,
+  loadEveryDefinition,
+  loadPromptRegistry,
+  type PromptSummary,
+} from "../../prompts/index.js";
 import { alignColumns } from "../../reports/index.js";
 import { type CliIO, type Command, parseCommandArgs } from "../command.js";
 
@@ -93,6 +98,14 @@ async function listCommand(argv: string[], io: CliIO): Promise<number> {
     io.out(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     io.out(listText(summaries, registry.root));
+  }
+  // Listing reads only the tree's shape; loading every file too means one command shows
+  // every definition the gateway would refuse to load.
+  const { problems, files, loaded } = loadEveryDefinition(registry);
+  if (problems.length > 0) {
+    if (!values.json)
+      io.out(`${files - loaded.length} of ${files} definition file(s) do not load\n`);
+    throw new UserErrors(problems);
   }
   return 0;
 }

@@ -3,10 +3,14 @@ import { ExitCode, UserErrors } from "../../core/errors.js";
 import { alignColumns } from "../../reports/index.js";
 import { type CliIO, type Command, parseCommandArgs } from "../command.js";
 import { type PairReport, type ValidationReport, validateConfig } from "./validate-checks.js";
+import { validateDefinitionsTree } from "./validate-definitions.js";
 
 export const DEFAULT_CONFIG_FILE = "config/evalgate.yaml";
 
-const USAGE = "evalgate validate [--config FILE] [--suite NAME]";
+const USAGE = [
+  "evalgate validate [--config FILE] [--suite NAME]",
+  "       evalgate validate --definitions DIR   (a whole prompt definitions tree, no config)",
+].join("\n");
 
 function status(pair: PairReport): string {
   if (pair.problems > 0) return `${pair.problems} problem(s)`;
@@ -42,7 +46,9 @@ export const validate: Command = {
     const { values } = parseCommandArgs({ name: "validate", usage: USAGE }, argv, {
       config: { type: "string" },
       suite: { type: "string" },
+      definitions: { type: "string" },
     });
+    if (values.definitions !== undefined) return validateDefinitionsTree(values.definitions, io);
     const configFile = resolve(io.cwd, values.config ?? DEFAULT_CONFIG_FILE);
     const report = await validateConfig(configFile, { suite: values.suite, env: io.env });
     io.out(formatSummary(report));
