@@ -192,7 +192,11 @@ function matches(
 }
 
 const cases = loadParityCases();
-const ENVIRONMENTS: { sandbox: SandboxMode; title: string; pick: (c: ParityCase) => ExpectedResult }[] = [
+const ENVIRONMENTS: {
+  sandbox: SandboxMode;
+  title: string;
+  pick: (c: ParityCase) => ExpectedResult;
+}[] = [
   { sandbox: "gateway", title: "the gateway today", pick: (c) => c.expected },
   { sandbox: "legacy", title: "the gateway before 2026-02-06", pick: (c) => c.legacyExpected },
 ];

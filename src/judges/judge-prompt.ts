@@ -1,11 +1,13 @@
 import { type SourcePosition, UserError } from "../core/errors.js";
 import type { ChatMessage } from "../core/types.js";
 import {
+  firstReadLines,
   gatewayFilters,
   JinjaEnvironment,
   TemplateRenderError,
   TemplateSyntaxError,
   UndefinedVariableError,
+  undeclaredVariables,
 } from "../prompts/index.js";
 import type { Evaluator } from "./evaluator-file.js";
 
@@ -71,6 +73,24 @@ export function renderJudgePrompt(
  * when the evaluator loads, not halfway through a run.
  */
 export function checkJudgePromptTemplates(evaluator: Evaluator): void {
+  // Undefined names render as "" (the gateway's default Undefined), so a misspelt variable
+  // is found statically: every name a template reads must be one a judge prompt is given.
+  const allowed: ReadonlySet<string> = new Set(JUDGE_PROMPT_VARIABLES);
+  for (const role of ["system", "user"] as const) {
+    const name = `${evaluator.file}#judge_prompt.${role}`;
+    let ast: ReturnType<typeof environment.parse>;
+    try {
+      ast = environment.parse(evaluator.judgePrompt[role], name);
+    } catch (err) {
+      throw templateError(evaluator, role, err);
+    }
+    const lines = firstReadLines(ast);
+    for (const variable of undeclaredVariables(ast)) {
+      if (allowed.has(variable)) continue;
+      const err = new UndefinedVariableError(`'${variable}' is undefined`, variable);
+      throw templateError(evaluator, role, err.locate(name, lines.get(variable) ?? 1));
+    }
+  }
   renderJudgePrompt(evaluator, {
     input: "input",
     response: "response",

@@ -7,11 +7,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EvalgateError, type SourcePosition, UserError, UserErrors } from "../core/errors.js";
+import { refuseIncludeName } from "./include-loader.js";
 import type { TemplateAst } from "./jinja/ast.js";
 import * as jinja from "./jinja/index.js";
 import { JinjaEnvironment, TemplateSyntaxError } from "./jinja/index.js";
 import type { PromptRegistry, ResolvedDefinition } from "./prompt-registry.js";
-import { refuseIncludeName } from "./render-definition.js";
 import { everyExpression, includedTemplateNames } from "./template-walk.js";
 
 export interface SandboxViolation {

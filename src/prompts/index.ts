@@ -22,6 +22,7 @@ export { type GatewayBehaviour, gatewayBehaviour } from "./gateway-behaviour.js"
 export { refuseIncludeName } from "./include-loader.js";
 export {
   type Filter,
+  firstReadLines,
   gatewayFilters,
   JinjaEnvironment,
   type JinjaEnvironmentOptions,
@@ -42,13 +43,13 @@ export {
   type ResolvedDefinition,
 } from "./prompt-registry.js";
 export type { InputsSource } from "./render-definition.js";
-export { SECURITY_BLOCK_TEMPLATE, securitySuffix } from "./security-block.js";
 export {
   definitionTemplates,
   SAMPLE_INPUT_KINDS,
   type SampleInputKind,
   sampleInputsFor,
 } from "./sample-inputs.js";
+export { SECURITY_BLOCK_TEMPLATE, securitySuffix } from "./security-block.js";
 export {
   includedTemplateNames,
   undeclaredTemplateVariables,

@@ -13,10 +13,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { refuseIncludeName } from "./include-loader.js";
 import type { Expr, Stmt, TemplateAst } from "./jinja/ast.js";
 import { JinjaEnvironment } from "./jinja/index.js";
 import type { ResolvedDefinition } from "./prompt-registry.js";
-import { refuseIncludeName } from "./render-definition.js";
 import {
   expressionChildren,
   includedTemplateNames,

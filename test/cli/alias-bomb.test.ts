@@ -60,7 +60,7 @@ describe("a YAML alias bomb is a located configuration error (exit 2)", () => {
     temp = await writeTempConfig({ [file]: `${VALID_FILES[file]}${bomb("")}` });
     const run = collectingIO(temp.dir);
     expect(await main(["validate", "--config", "evalgate.yaml"], run.io)).toBe(2);
-    expect(run.err()).toContain(`${temp.path(file)}:8:${bombColumn("")}: ${MESSAGE}`);
+    expect(run.err()).toContain(`${temp.path(file)}:9:${bombColumn("")}: ${MESSAGE}`);
   });
 
   it("in a YAML dataset", async () => {

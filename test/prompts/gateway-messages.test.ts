@@ -43,7 +43,7 @@ unit_primitive: duo_chat
 prompt_template:
   system: |
     Fine line.
-    {{ text.__class__ }}
+    {{ text.__class__.__name__ }}
 `;
 const PLAIN = `name: Plain
 unit_primitives: [duo_chat]

@@ -108,20 +108,65 @@ describe("the gateway's sandbox (default)", () => {
   const env = environment();
   const context = { text: "hi", xs: [1], d: { a: 1 }, n: 2 };
   it.each([
-    ["{{ n * 2 }}", "multiplication", 1, "Multiplication operators are not allowed in prompt templates"],
-    ["x\n{{ 2 ** n }}", "multiplication", 2, "Multiplication operators are not allowed in prompt templates"],
+    [
+      "{{ n * 2 }}",
+      "multiplication",
+      1,
+      "Multiplication operators are not allowed in prompt templates",
+    ],
+    [
+      "x\n{{ 2 ** n }}",
+      "multiplication",
+      2,
+      "Multiplication operators are not allowed in prompt templates",
+    ],
     ["{{ text.upper() }}", "call", 1, "Undefined is not safely callable"],
-    ["a\nb\n{% for i in range(3) %}{% endfor %}", "call", 3, "<function safe_range> is not safely callable"],
-    ["{% set ns = namespace() %}", "call", 1, "<class 'jinja2.utils.Namespace'> is not safely callable"],
-    ["{% for x in xs %}{{ loop.cycle('a', 'b') }}{% endfor %}", "call", 1, "Undefined is not safely callable"],
+    [
+      "a\nb\n{% for i in range(3) %}{% endfor %}",
+      "call",
+      3,
+      "<function safe_range> is not safely callable",
+    ],
+    [
+      "{% set ns = namespace() %}",
+      "call",
+      1,
+      "<class 'jinja2.utils.Namespace'> is not safely callable",
+    ],
+    [
+      "{% for x in xs %}{{ loop.cycle('a', 'b') }}{% endfor %}",
+      "call",
+      1,
+      "Undefined is not safely callable",
+    ],
     ["{{ dict(a=1) }}", "call", 1, "<class 'dict'> is not safely callable"],
     ["{{ lipsum() }}", "call", 1, "<function generate_lorem_ipsum> is not safely callable"],
     ["{{ xs.append(1) }}", "mutation", 1, "Undefined is not safely callable"],
     ["{{ d.update({'b': 2}) }}", "mutation", 1, "Undefined is not safely callable"],
-    ["{{ text.upper.x }}", "callable_attribute", 1, "access to attribute 'upper' of 'str' object is unsafe."],
-    ["{{ d.items + 1 }}", "callable_attribute", 1, "access to attribute 'items' of 'dict' object is unsafe."],
-    ["{{ xs.append.x }}", "mutation", 1, "access to attribute 'append' of 'list' object is unsafe."],
-    ["{{ text.__class__.x }}", "unsafe_attribute", 1, "access to attribute '__class__' of 'str' object is unsafe."],
+    [
+      "{{ text.upper.x }}",
+      "callable_attribute",
+      1,
+      "access to attribute 'upper' of 'str' object is unsafe.",
+    ],
+    [
+      "{{ d.items + 1 }}",
+      "callable_attribute",
+      1,
+      "access to attribute 'items' of 'dict' object is unsafe.",
+    ],
+    [
+      "{{ xs.append.x }}",
+      "mutation",
+      1,
+      "access to attribute 'append' of 'list' object is unsafe.",
+    ],
+    [
+      "{{ text.__class__.x }}",
+      "unsafe_attribute",
+      1,
+      "access to attribute '__class__' of 'str' object is unsafe.",
+    ],
     ["{{ 'abc'|split('') }}", "split_empty", 1, "Empty delimiter is not allowed for split filter"],
     ["{{ n|parse_json }}", "parse_json", 1, "Value for parse_json must be string."],
     ["{{ '{'|parse_json }}", "parse_json", 1, "Invalid json value"],
@@ -262,9 +307,9 @@ describe("staticSandboxViolations", () => {
       { rule: "call", line: 3, detail: "a call" },
       { rule: "call", line: 3, detail: "call of f()" },
     ]);
-    expect(staticSandboxViolations(parseTemplate("{{ a|upper }} {% set b = a ~ 1 %}", "t"))).toEqual(
-      [],
-    );
+    expect(
+      staticSandboxViolations(parseTemplate("{{ a|upper }} {% set b = a ~ 1 %}", "t")),
+    ).toEqual([]);
   });
 });
 

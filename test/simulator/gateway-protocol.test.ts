@@ -38,7 +38,7 @@ write(
   `name: refused
 unit_primitive: review
 prompt_template:
-  user: "{{ diff.__class__ }}"
+  user: "{{ diff.__class__.__name__ }}"
 `,
 );
 write(

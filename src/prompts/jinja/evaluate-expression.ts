@@ -20,7 +20,6 @@ import {
   pyStr,
   pyTruthy,
   typeName,
-  Undefined,
 } from "./python-values.js";
 import { type Frame, lookupName, type RenderState } from "./render-state.js";
 import { isGatewaySandbox } from "./sandbox-policy.js";

@@ -26,10 +26,14 @@ function isKwargs(value: unknown): value is Record<string, unknown> & { __kwargs
  */
 const split: Filter = (value, ...rest) => {
   const kwargs = isKwargs(rest[rest.length - 1]) ? (rest.pop() as Record<string, unknown>) : {};
-  const delimiter = rest.length > 0 ? rest[0] : Object.hasOwn(kwargs, "delimiter") ? kwargs.delimiter : " ";
+  const delimiter =
+    rest.length > 0 ? rest[0] : Object.hasOwn(kwargs, "delimiter") ? kwargs.delimiter : " ";
   const maxsplit = rest.length > 1 ? rest[1] : (kwargs.maxsplit ?? null);
   if (delimiter === "") {
-    throw new TemplateSecurityError("Empty delimiter is not allowed for split filter", "split_empty");
+    throw new TemplateSecurityError(
+      "Empty delimiter is not allowed for split filter",
+      "split_empty",
+    );
   }
   return pySplit(pyStr(value), delimiter, maxsplit === null ? -1 : maxsplit);
 };
@@ -39,7 +43,10 @@ const parseJson: Filter = (value) => {
   if (typeof value !== "string") {
     throw new TemplateSecurityError("Value for parse_json must be string.", "parse_json");
   }
-  if (value.length > PARSE_JSON_MAX_INPUT_LENGTH && strLength(value) > PARSE_JSON_MAX_INPUT_LENGTH) {
+  if (
+    value.length > PARSE_JSON_MAX_INPUT_LENGTH &&
+    strLength(value) > PARSE_JSON_MAX_INPUT_LENGTH
+  ) {
     throw new TemplateSecurityError(
       `Input to parse_json filter exceeds maximum allowed length of ${PARSE_JSON_MAX_INPUT_LENGTH} characters`,
       "parse_json",

@@ -3,8 +3,8 @@ import type { TemplateAst } from "./ast.js";
 import type { FilterRuntime } from "./builtin-filters.js";
 import type { LoopContext } from "./loop-context.js";
 import { Undefined } from "./python-values.js";
-import { TEMPLATE_GLOBALS } from "./template-globals.js";
 import { RenderBudgetError } from "./template-errors.js";
+import { TEMPLATE_GLOBALS } from "./template-globals.js";
 
 /**
  * What one render may spend: a loop iteration costs 1, output and built strings cost their

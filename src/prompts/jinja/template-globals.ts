@@ -89,5 +89,10 @@ export const TEMPLATE_GLOBALS: Record<string, unknown> = {
   ),
   joiner: new PyFunction("joiner", makeJoiner, undefined, "<class 'jinja2.utils.Joiner'>"),
   lipsum: new PyFunction("lipsum", () => LOREM, undefined, "<function generate_lorem_ipsum>"),
-  cycler: new PyFunction("cycler", notSupported("cycler"), undefined, "<class 'jinja2.utils.Cycler'>"),
+  cycler: new PyFunction(
+    "cycler",
+    notSupported("cycler"),
+    undefined,
+    "<class 'jinja2.utils.Cycler'>",
+  ),
 };
