@@ -22,6 +22,12 @@ export {
   pairedDifference,
 } from "./paired-difference.js";
 export {
+  type ExampleTally,
+  type IntervalMethod,
+  type PassRateInterval,
+  passRateInterval,
+} from "./pass-rate-interval.js";
+export {
   type CohenKappaOptions,
   cohenKappa,
   fleissKappa,
@@ -45,4 +51,4 @@ export {
   type VerdictSettlement,
   verdictSettled,
 } from "./verdict-settled.js";
-export { type Interval, wilsonInterval } from "./wilson-interval.js";
+export { type Interval, wilsonInterval, wilsonIntervalForRate } from "./wilson-interval.js";
