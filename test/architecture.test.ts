@@ -32,6 +32,19 @@ describe("architecture", () => {
   it("every stage imports only from stages to its left, through their index", () => {
     const violations: string[] = [];
     for (const file of sourceFiles(SRC)) {
+      // src/index.ts is the package's library entry: it may re-export any stage, through
+      // that stage's index. No other file may sit at the top of src/.
+      if (relative(SRC, file) === "index.ts") {
+        const text = readFileSync(file, "utf8");
+        for (const match of text.matchAll(/from\s+"(\.\.?\/[^"]+)"/g)) {
+          const target = relative(SRC, join(file, "..", match[1]!));
+          const targetStage = target.split(sep)[0]!;
+          if (!ORDER.includes(targetStage) || target !== join(targetStage, "index.js")) {
+            violations.push(`index.ts imports ${target}: the entry re-exports stage indexes only`);
+          }
+        }
+        continue;
+      }
       const stage = relative(SRC, file).split(sep)[0]!;
       const rank = ORDER.indexOf(stage);
       if (rank < 0) {

@@ -14,6 +14,10 @@ export interface Suite {
   gate: boolean;
   allowIncompatible: boolean;
   viaGateway: boolean;
+  /** How pass rates become verdicts (`verdict_policy`). */
+  verdictPolicy: "point" | "statistical";
+  /** Below this many scored examples the verdict is `insufficient` (`min_scored`). */
+  minScored: number;
   /** Where the suite is defined, for error messages. */
   position: SourcePosition;
 }
@@ -49,6 +53,8 @@ export function resolveSuite(config: LoadedConfig, name?: string): Suite {
     gate: suite.gate,
     allowIncompatible: suite.allow_incompatible,
     viaGateway: suite.via_gateway,
+    verdictPolicy: suite.verdict_policy,
+    minScored: suite.min_scored,
     position: config.entry.positionOf(["suites", suiteName]),
   };
 }

@@ -41,6 +41,9 @@ function pairPlans(manifest: RunManifest): PairPlan[] {
     yellowBand: p.yellowBand,
     gated: p.gated,
     prices: p.prices,
+    // Absent in run folders written before verdict policies existed: the defaults apply.
+    ...(p.verdictPolicy ? { verdictPolicy: p.verdictPolicy } : {}),
+    ...(p.minScored !== undefined ? { minScored: p.minScored } : {}),
   }));
 }
 

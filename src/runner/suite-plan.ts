@@ -36,6 +36,8 @@ export interface PlannedPair {
   threshold: number;
   yellowBand: number;
   gated: boolean;
+  verdictPolicy: Suite["verdictPolicy"];
+  minScored: number;
   prices: CatalogModel["prices"];
   judge: string;
   resolved: ResolvedDefinition;
@@ -233,6 +235,8 @@ export async function planSuite(
           threshold: feature.threshold,
           yellowBand: feature.yellowBand,
           gated: suite.gate,
+          verdictPolicy: suite.verdictPolicy,
+          minScored: suite.minScored,
           prices: model.prices,
           judge: judgeOf.get(model.name)!.name,
           resolved,

@@ -1,10 +1,54 @@
+export {
+  type BootstrapOptions,
+  type BootstrapResult,
+  bootstrapInterval,
+} from "./bootstrap-interval.js";
+export {
+  type ClusteredStandardErrorOptions,
+  clusteredStandardError,
+} from "./clustered-standard-error.js";
+export {
+  type ConfidenceSequenceOptions,
+  confidenceSequence,
+  mixtureLogMartingale,
+} from "./confidence-sequence.js";
 export { evaluateGate, type GateOutcome } from "./gate.js";
+export { krippendorffAlpha, type MeasurementLevel } from "./krippendorff-alpha.js";
 export { MatrixAccumulator, type MatrixEntry, type PairPlan } from "./matrix.js";
+export { normalQuantile } from "./normal-quantile.js";
+export {
+  mcnemarExactPValue,
+  type PairedDifference,
+  pairedDifference,
+} from "./paired-difference.js";
+export {
+  type ExampleTally,
+  type IntervalMethod,
+  type PassRateInterval,
+  passRateInterval,
+} from "./pass-rate-interval.js";
+export {
+  type CohenKappaOptions,
+  cohenKappa,
+  fleissKappa,
+  type KappaWeights,
+} from "./rater-agreement.js";
+export { seededRandom } from "./seeded-random.js";
 export {
   DEFAULT_MIN_COVERAGE,
+  DEFAULT_MIN_SCORED,
+  VERDICT_POLICY_NAMES,
   type Verdict,
+  type VerdictEvidence,
   type VerdictPolicy,
+  type VerdictPolicyName,
   verdictFor,
   verdictPasses,
+  verdictRegion,
 } from "./verdict.js";
-export { type Interval, wilsonInterval } from "./wilson-interval.js";
+export {
+  type VerdictSettledOptions,
+  type VerdictSettlement,
+  verdictSettled,
+} from "./verdict-settled.js";
+export { type Interval, wilsonInterval, wilsonIntervalForRate } from "./wilson-interval.js";

@@ -1,6 +1,13 @@
 import type { CellRecord, ModelPrices } from "../core/types.js";
-import { DEFAULT_MIN_COVERAGE, type Verdict, verdictFor } from "./verdict.js";
-import { type Interval, wilsonInterval } from "./wilson-interval.js";
+import { type ExampleTally, type IntervalMethod, passRateInterval } from "./pass-rate-interval.js";
+import {
+  DEFAULT_MIN_COVERAGE,
+  DEFAULT_MIN_SCORED,
+  type Verdict,
+  type VerdictPolicyName,
+  verdictFor,
+} from "./verdict.js";
+import type { Interval } from "./wilson-interval.js";
 
 /** What the plan says about one (feature, model) pair before any record exists. */
 export interface PairPlan {
@@ -11,6 +18,10 @@ export interface PairPlan {
   threshold: number;
   yellowBand: number;
   minCoverage?: number;
+  /** Fewer scored examples than this is `insufficient` (default DEFAULT_MIN_SCORED). */
+  minScored?: number;
+  /** How the rate becomes a verdict (default `point`). */
+  verdictPolicy?: VerdictPolicyName;
   /** Whether this feature gates the run. */
   gated: boolean;
   prices?: ModelPrices | undefined;
@@ -29,15 +40,25 @@ export interface MatrixEntry {
   passed: number;
   /** passed / scored; null when nothing was scored. */
   passRate: number | null;
-  /** 95% Wilson interval of the pass rate. */
+  /** 95% interval of the pass rate (clustered by example when there are repeats). */
   interval: Interval | null;
+  /** How `interval` was computed; null when nothing was scored. */
+  intervalMethod: IntervalMethod | null;
+  /** The sample size the interval is worth: scored cells, or fewer when repeats agree. */
+  effectiveN: number | null;
+  /** Distinct examples with at least one scored cell. */
+  scoredExamples: number;
   verdict: Verdict;
+  verdictPolicy: VerdictPolicyName;
+  minScored: number;
   threshold: number;
   yellowBand: number;
   gated: boolean;
   meanScore: number | null;
-  /** How many responses got each score, index 0 = score 1. */
+  /** How many responses got each score, index 0 = score 1 (fractional scores rounded). */
   scoreCounts: [number, number, number, number];
+  /** Scored cells per exact score ("1", "2.5", "4", …), in ascending order of score. */
+  histogram: Record<string, number>;
   inputTokens: number;
   outputTokens: number;
   /** USD for the model calls (judge calls excluded), when the catalog has prices. */
@@ -56,6 +77,9 @@ interface PairState {
   passed: number;
   scoreSum: number;
   scoreCounts: [number, number, number, number];
+  histogram: Map<number, number>;
+  /** Per example: scored cells and passes, for the clustered interval and minScored. */
+  examples: Map<string, ExampleTally>;
   inputTokens: number;
   outputTokens: number;
   latencies: number[];
@@ -70,7 +94,8 @@ function percentile(sorted: number[], q: number): number | null {
 
 /**
  * Folds journal records into the matrix one at a time, so a 100k-cell journal is never held
- * in memory (only latencies, one number per cell, are kept for percentiles).
+ * in memory (only latencies, one number per cell, are kept for percentiles, and two counts
+ * per example for the clustered interval).
  */
 export class MatrixAccumulator {
   private readonly pairs = new Map<string, PairState>();
@@ -85,6 +110,8 @@ export class MatrixAccumulator {
         passed: 0,
         scoreSum: 0,
         scoreCounts: [0, 0, 0, 0],
+        histogram: new Map(),
+        examples: new Map(),
         inputTokens: 0,
         outputTokens: 0,
         latencies: [],
@@ -102,7 +129,16 @@ export class MatrixAccumulator {
       state.scoreSum += record.score;
       const bucket = Math.min(4, Math.max(1, Math.round(record.score))) - 1;
       state.scoreCounts[bucket as 0 | 1 | 2 | 3]++;
-      if (record.score >= 3) state.passed++;
+      state.histogram.set(record.score, (state.histogram.get(record.score) ?? 0) + 1);
+      const pass = record.score >= 3;
+      if (pass) state.passed++;
+      const tally = state.examples.get(record.exampleId);
+      if (tally) {
+        tally.cells++;
+        if (pass) tally.passed++;
+      } else {
+        state.examples.set(record.exampleId, { cells: 1, passed: pass ? 1 : 0 });
+      }
     } else if (record.status === "error") {
       state.errors++;
     } else {
@@ -128,6 +164,10 @@ export class MatrixAccumulator {
       const sortedLatencies = [...state.latencies].sort((a, b) => a - b);
       const recorded = state.scored + state.unscored + state.errors;
       const prices = plan.prices;
+      const rateInterval = passRateInterval([...state.examples.values()]);
+      const verdictPolicy = plan.verdictPolicy ?? "point";
+      const minScored = plan.minScored ?? DEFAULT_MIN_SCORED;
+      const interval = rateInterval?.interval ?? null;
       return {
         feature: plan.feature,
         model: plan.model,
@@ -138,17 +178,34 @@ export class MatrixAccumulator {
         missing: Math.max(0, plan.planned - recorded),
         passed: state.passed,
         passRate,
-        interval: state.scored > 0 ? wilsonInterval(state.passed, state.scored) : null,
-        verdict: verdictFor(passRate, coverage, {
-          threshold: plan.threshold,
-          yellowBand: plan.yellowBand,
-          minCoverage: plan.minCoverage ?? DEFAULT_MIN_COVERAGE,
-        }),
+        interval,
+        intervalMethod: rateInterval?.method ?? null,
+        effectiveN: rateInterval?.effectiveN ?? null,
+        scoredExamples: state.examples.size,
+        verdict: verdictFor(
+          passRate,
+          coverage,
+          {
+            threshold: plan.threshold,
+            yellowBand: plan.yellowBand,
+            minCoverage: plan.minCoverage ?? DEFAULT_MIN_COVERAGE,
+            minScored,
+            policy: verdictPolicy,
+          },
+          { scoredExamples: state.examples.size, interval },
+        ),
+        verdictPolicy,
+        minScored,
         threshold: plan.threshold,
         yellowBand: plan.yellowBand,
         gated: plan.gated,
         meanScore: state.scored > 0 ? state.scoreSum / state.scored : null,
         scoreCounts: state.scoreCounts,
+        histogram: Object.fromEntries(
+          [...state.histogram.entries()]
+            .sort((a, b) => a[0] - b[0])
+            .map(([k, v]) => [String(k), v]),
+        ),
         inputTokens: state.inputTokens,
         outputTokens: state.outputTokens,
         costUsd: prices

@@ -12,6 +12,7 @@ function entries() {
       threshold: 0.8,
       yellowBand: 0.1,
       gated: true,
+      minScored: 1, // four cells of one example: below the default minimum of 5
     },
     {
       feature: "duo_chat",
@@ -20,6 +21,7 @@ function entries() {
       threshold: 0.8,
       yellowBand: 0.1,
       gated: true,
+      minScored: 1, // four cells of one example: below the default minimum of 5
     },
   ]);
   const base = { exampleId: "e", repeat: 0, finishedAt: "2026-01-01T00:00:00Z" };

@@ -58,9 +58,10 @@ describe("verdictFor", () => {
 describe("MatrixAccumulator", () => {
   it("counts statuses, never counts unscored or errors as passes, and prices tokens", () => {
     const acc = new MatrixAccumulator([plan]);
-    for (const score of [4, 4, 3, 3, 3, 3, 2, 1]) {
+    for (const [i, score] of [4, 4, 3, 3, 3, 3, 2, 1].entries()) {
       acc.add(
         record({
+          exampleId: `x${i}`,
           status: "scored",
           score,
           usage: { inputTokens: 1000, outputTokens: 100 },
@@ -80,7 +81,14 @@ describe("MatrixAccumulator", () => {
       passed: 6,
       passRate: 0.75,
       verdict: "yellow",
+      verdictPolicy: "point",
+      minScored: 5,
+      scoredExamples: 8,
+      intervalMethod: "wilson",
+      effectiveN: 8,
+      interval: wilsonInterval(6, 8),
       scoreCounts: [1, 1, 4, 2],
+      histogram: { "1": 1, "2": 1, "3": 4, "4": 2 },
       inputTokens: 8000,
       outputTokens: 800,
       reasons: { no_score: 1, timeout: 1 },
@@ -103,7 +111,9 @@ describe("MatrixAccumulator", () => {
 describe("evaluateGate", () => {
   it("fails a gated suite on red or insufficient, passes yellow when allowed", () => {
     const acc = new MatrixAccumulator([plan]);
-    for (let i = 0; i < 10; i++) acc.add(record({ status: "scored", score: i < 7 ? 4 : 1 }));
+    for (let i = 0; i < 10; i++) {
+      acc.add(record({ exampleId: `x${i}`, status: "scored", score: i < 7 ? 4 : 1 }));
+    }
     const entries = acc.entries();
     expect(entries[0]!.verdict).toBe("yellow");
     expect(evaluateGate(entries, { gate: true, allowYellow: true }).failed).toBe(false);

@@ -58,6 +58,20 @@ export const suiteSchema = z
       .describe(
         "true: send requests through `gateway` (the gateway renders prompts). Default false.",
       ),
+    verdict_policy: z
+      .enum(["point", "statistical"])
+      .default("point")
+      .describe(
+        "point: the observed pass rate against threshold and yellow band. statistical: green only when the interval's lower bound meets the threshold, red only when its upper bound is below the band. Default point.",
+      ),
+    min_scored: z
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe(
+        "Fewer scored examples than this gives `insufficient` instead of a verdict. Default 5.",
+      ),
   })
   .describe("A named selection of features × models to evaluate.");
 
