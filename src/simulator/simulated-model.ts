@@ -8,6 +8,7 @@ import { SeededRandom } from "./seeded-random.js";
 import {
   extractJudgeMaterial,
   judge,
+  judgeContractOf,
   judgeMaterialMessage,
   looksLikeJudgeRequest,
 } from "./simulated-judge.js";
@@ -92,10 +93,11 @@ export class SimulatedModels {
         profile.qualityFor(undefined),
         material,
         input.fault === "judge_no_score",
+        judgeContractOf(graded),
       );
       text = verdict.text;
       score = verdict.score ?? undefined;
-      explanation = text.split("EXPLANATION: ")[1];
+      explanation = verdict.explanation;
     } else {
       const match = this.answerKey.match(messages);
       const offTopic = () => genericAnswer(WANTS_CODE.test(lastUser), random);
