@@ -195,7 +195,19 @@ export async function planSuite(
       );
       continue;
     }
-    if (!evaluators.has(name)) evaluators.set(name, evaluatorFromYaml(loaded));
+    if (evaluators.has(name)) continue;
+    const evaluator = evaluatorFromYaml(loaded);
+    evaluators.set(name, evaluator);
+    // Read and validated, but runs still use the suite's judge: refuse rather than ignore.
+    const key = evaluator.jury ? "jury" : evaluator.judge !== undefined ? "judge" : undefined;
+    if (key) {
+      problems.push(
+        new UserError(
+          `${key}: in an evaluator is not used by runs yet (the suite's judge grades every feature); remove it and set judge: on the suite`,
+          evaluator.positionOf([key]),
+        ),
+      );
+    }
   }
 
   const limit = selection.limit ?? suite.limit;
