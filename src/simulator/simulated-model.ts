@@ -111,7 +111,9 @@ export class SimulatedModels {
           : degrade(match.entry.reference, random, offTopic).text;
       }
     }
-    if (input.json !== undefined) {
+    // A judge that forgets its grade or refuses does so under a schema too, rather than guessing one.
+    const gradeless = isJudge && score === undefined;
+    if (input.json !== undefined && !gradeless) {
       text =
         "schema" in input.json
           ? jsonAnswer(input.json.schema, { text, score, explanation }, random)
