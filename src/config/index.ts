@@ -20,7 +20,13 @@ export {
   type SuiteConfig,
   suiteSchema,
 } from "./schemas/entry-schema.js";
-export { type EvaluatorFile, evaluatorFileSchema } from "./schemas/evaluator-schema.js";
+export {
+  CODE_CHECK_LANGUAGES,
+  type EvaluatorCheck,
+  type EvaluatorCombine,
+  type EvaluatorFile,
+  evaluatorFileSchema,
+} from "./schemas/evaluator-schema.js";
 export {
   type FeatureMetadataEntry,
   type FeatureMetadataFile,

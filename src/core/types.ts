@@ -171,9 +171,14 @@ export interface ModelClient {
 
 /** A judge's verdict on one response. `score` is null when the reply had no usable score. */
 export interface JudgeScore {
-  score: 1 | 2 | 3 | 4 | null;
+  /** 1–4; a combination of several criteria (mean, weighted) may fall between grades. */
+  score: number | null;
   explanation: string;
   judge: string;
+  /** Each criterion's grade when the evaluator has criteria (judged and checks). */
+  criteria?: Record<string, number>;
+  /** G-Eval: the probability-weighted grade, when asked for and the endpoint gave logprobs. */
+  expectedScore?: number;
 }
 
 export type CellStatus = "scored" | "unscored" | "error";
@@ -195,6 +200,14 @@ export interface CellRecord extends CellIdentity {
   latencyMs?: number;
   attempts?: number;
   cached?: boolean;
+  /** Which call failed, for error records: the model under test or its judge. */
+  failedStage?: "model" | "judge";
+  /** The judge (or check) that scored the cell, or whose call failed. */
+  judge?: string;
+  /** Per-criterion grades, when the evaluator has several criteria. */
+  criteria?: Record<string, number>;
+  /** G-Eval probability-weighted score (evaluator `logprobs: true`). */
+  expectedScore?: number;
   finishedAt: string;
   /** Response text and judge explanation: only written to the run folder. */
   response?: string;

@@ -1,6 +1,8 @@
 import { readdir } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import {
+  type EvaluatorCheck,
+  type EvaluatorCombine,
   type EvaluatorFile,
   evaluatorFileSchema,
   type LoadedYaml,
@@ -8,14 +10,44 @@ import {
 } from "../config/index.js";
 import { type SourcePosition, UserError, UserErrors } from "../core/errors.js";
 import { unreadablePath } from "../core/user-files.js";
+import { createCheckScorer } from "./check-scorer.js";
 import { checkJudgePromptTemplates } from "./judge-prompt.js";
+import type { Grade } from "./judge-reply.js";
+
+/**
+ * One thing an evaluator scores. A judged criterion is graded by the judge model (`levels`
+ * says what each grade means; the original file format has one criterion without levels); a
+ * check criterion is scored by a deterministic check, with no judge call.
+ */
+export interface Criterion {
+  name: string;
+  description: string | undefined;
+  levels: Readonly<Record<Grade, string>> | undefined;
+  check: EvaluatorCheck | undefined;
+}
+
+/** The name of the one criterion of an evaluator in the original (judge_prompt) format. */
+export const SINGLE_CRITERION = "score";
 
 /** A judge rubric (evaluators/<name>.yaml), validated, with positions for error messages. */
 export interface Evaluator {
   name: string;
   description: string;
   scale: readonly number[];
-  judgePrompt: { system: string; user: string };
+  /** Hand-written judge templates (original format); undefined when evalgate writes them. */
+  judgePrompt: { system: string; user: string } | undefined;
+  /** Opening of the judge's system prompt (criteria format). */
+  instructions: string | undefined;
+  criteria: readonly Criterion[];
+  combine: EvaluatorCombine;
+  showReference: boolean;
+  /** Judge model for this evaluator, overriding the suite's. */
+  judge: string | undefined;
+  jury: { models: readonly string[]; aggregation: "median" | "mean" | "majority" } | undefined;
+  temperature: number | undefined;
+  output: "structured" | "text";
+  maxReasks: number;
+  logprobs: boolean;
   /** The file it came from. */
   file: string;
   /** Position of a key path in the file, e.g. ["judge_prompt", "user"]. */
@@ -34,16 +66,63 @@ export function evaluatorFromYaml(loaded: LoadedYaml<EvaluatorFile>): Evaluator 
       loaded.positionOf(["name"]),
     );
   }
+  const value = loaded.value;
   const evaluator: Evaluator = {
-    name: loaded.value.name,
-    description: loaded.value.description,
-    scale: loaded.value.scale,
-    judgePrompt: { system: loaded.value.judge_prompt.system, user: loaded.value.judge_prompt.user },
+    name: value.name,
+    description: value.description,
+    scale: value.scale,
+    judgePrompt: value.judge_prompt && { ...value.judge_prompt },
+    instructions: value.instructions?.trim(),
+    criteria: criteriaOf(value),
+    combine: value.combine,
+    showReference: value.show_reference,
+    judge: value.judge,
+    jury: value.jury && { models: [...value.jury.models], aggregation: value.jury.aggregation },
+    temperature: value.temperature,
+    output: value.output ?? (value.judge_prompt ? "text" : "structured"),
+    maxReasks: value.max_reasks,
+    logprobs: value.logprobs,
     file: loaded.file,
     positionOf: loaded.positionOf,
   };
   checkJudgePromptTemplates(evaluator);
+  evaluator.criteria.forEach((criterion, i) => {
+    if (criterion.check === undefined) return;
+    try {
+      createCheckScorer(criterion.check);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      throw new UserError(
+        `criterion "${criterion.name}": ${err.message}`,
+        loaded.positionOf(["criteria", i, "check"]),
+      );
+    }
+  });
   return evaluator;
+}
+
+function criteriaOf(value: EvaluatorFile): Criterion[] {
+  if (value.criteria === undefined) {
+    return [
+      { name: SINGLE_CRITERION, description: undefined, levels: undefined, check: undefined },
+    ];
+  }
+  return value.criteria.map((c) => ({
+    name: c.name,
+    description: c.description?.trim(),
+    levels: c.levels && {
+      1: c.levels[1].trim(),
+      2: c.levels[2].trim(),
+      3: c.levels[3].trim(),
+      4: c.levels[4].trim(),
+    },
+    check: c.check,
+  }));
+}
+
+/** The criteria the judge model grades (the others are checks). */
+export function judgedCriteria(evaluator: Evaluator): Criterion[] {
+  return evaluator.criteria.filter((c) => c.check === undefined);
 }
 
 /** Load one evaluator file. Throws UserError(s) at file:line:column. */

@@ -1,18 +1,40 @@
 /**
- * The judges stage: rubric judges that ask a model for a 1–4 score, deterministic scorers,
- * and the parse policy that decides what counts as a score. Later stages import only from here.
+ * The judges stage: evaluators (rubrics as data), rubric judges that ask a model for 1–4
+ * grades, deterministic checks, and the parse policy that decides what counts as a grade.
+ * Later stages import only from here.
  */
+export { type CheckResult, type CheckScorer, createCheckScorer } from "./check-scorer.js";
+export { type CodeCheckResult, checkCode, firstFencedBlock } from "./code-check.js";
+export {
+  aggregateJury,
+  combineCriteria,
+  type JuryAggregation,
+  type JuryVerdict,
+  PASS_GRADE,
+} from "./combine-scores.js";
 export {
   createDeterministicScorer,
   type DeterministicKind,
   type DeterministicScorerOptions,
 } from "./deterministic-scorer.js";
 export {
+  type Criterion,
   type Evaluator,
   evaluatorFromYaml,
+  judgedCriteria,
   loadEvaluator,
   loadEvaluators,
+  SINGLE_CRITERION,
 } from "./evaluator-file.js";
+export { createEvaluatorJudge, type EvaluatorJudgeOptions } from "./evaluator-judge.js";
+export { expectedScore } from "./expected-score.js";
+export {
+  correctiveMessage,
+  GRADE_TOOL_NAME,
+  gradeReplySchema,
+  replyContract,
+} from "./judge-contract.js";
+export { DEFUSED_COLON, defuseJudgeData } from "./judge-data.js";
 export {
   addUsage,
   type Judge,
@@ -25,5 +47,11 @@ export {
   type JudgePromptVariables,
   renderJudgePrompt,
 } from "./judge-prompt.js";
-export { type ParsedJudgeReply, parseJudgeReply, type UnscoredReason } from "./judge-reply.js";
-export { correctiveMessage, createRubricJudge, type RubricJudgeOptions } from "./rubric-judge.js";
+export {
+  type Grade,
+  type ParsedJudgeReply,
+  parseCriteriaReply,
+  parseJudgeReply,
+  type UnscoredReason,
+} from "./judge-reply.js";
+export { createRubricJudge, type RubricJudgeOptions } from "./rubric-judge.js";

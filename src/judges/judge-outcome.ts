@@ -15,7 +15,12 @@ export interface JudgeInput {
 }
 
 /** Deterministic scorers add reasons of their own to the parse policy's. */
-export type UnscoredWhy = UnscoredReason | "no_reference" | "invalid_reference_pattern";
+export type UnscoredWhy =
+  | UnscoredReason
+  | "no_reference"
+  | "invalid_reference_pattern"
+  /** No criterion applied to the response (e.g. only a code check, in a language without a parser). */
+  | "not_applicable";
 
 export type JudgeOutcome =
   | {
@@ -48,6 +53,8 @@ export type JudgeOutcome =
 export interface Judge {
   /** Recorded in JudgeScore.judge. */
   readonly name: string;
+  /** Where the judge model is reached (named when a judge call fails); none for checks. */
+  readonly endpoint?: string;
   judge(input: JudgeInput): Promise<JudgeOutcome>;
 }
 

@@ -2,47 +2,39 @@ import type {
   ChatMessage,
   ModelClient,
   ModelParams,
+  ModelRequest,
   ModelResponse,
   TokenUsage,
 } from "../core/types.js";
+import { combineCriteria } from "./combine-scores.js";
 import type { Evaluator } from "./evaluator-file.js";
+import { expectedScore } from "./expected-score.js";
+import {
+  correctiveMessage,
+  GRADE_TOOL_NAME,
+  gradeReplySchema,
+  judgedNames,
+} from "./judge-contract.js";
 import { addUsage, type Judge, type JudgeInput, type JudgeOutcome } from "./judge-outcome.js";
 import { renderJudgePrompt } from "./judge-prompt.js";
-import { type ParsedJudgeReply, parseJudgeReply } from "./judge-reply.js";
+import { parseCriteriaReply } from "./judge-reply.js";
 
 export interface RubricJudgeOptions {
   evaluator: Evaluator;
   client: ModelClient;
   /** Recorded in each JudgeScore (usually the judge model's catalog name). */
   judgeName: string;
-  /** Extra asks after an unparseable reply; 0 disables re-asking. */
+  /** Where the judge model is reached, named when its call fails. */
+  endpoint?: string;
+  /** Extra asks after an unusable reply; 0 disables re-asking. Default: the evaluator's max_reasks. */
   maxParseRetries?: number;
-  /** Request parameters for the judge model (temperature 0 is usual). */
+  /** Request parameters for the judge model (temperature 0 is usual); the evaluator's temperature wins. */
   params?: ModelParams;
 }
 
-function scaleText(scale: readonly number[]): string {
-  const sorted = [...scale].sort((a, b) => a - b);
-  return `${sorted[0]}-${sorted[sorted.length - 1]}`;
-}
+const TOP_LOGPROBS = 5;
 
-/**
- * The follow-up sent after an unparseable reply. Asking again with the judge's own reply in
- * view corrects the format without changing what was judged; re-sending the same prompt at
- * temperature 0 would mostly reproduce the same reply.
- */
-export function correctiveMessage(parsed: ParsedJudgeReply, scale: readonly number[]): string {
-  const problem =
-    parsed.reason === "out_of_scale"
-      ? `Your score is not one of ${scale.join(", ")}.`
-      : "Your reply did not contain a score line.";
-  return `${problem} Reply again in exactly this format, with nothing else:\nSCORE: <${scaleText(scale)}>\nEXPLANATION: <one sentence>`;
-}
-
-async function callJudge(
-  client: ModelClient,
-  request: Parameters<ModelClient["complete"]>[0],
-): Promise<ModelResponse> {
+async function callJudge(client: ModelClient, request: ModelRequest): Promise<ModelResponse> {
   try {
     return await client.complete(request);
   } catch (err) {
@@ -58,13 +50,27 @@ async function callJudge(
 }
 
 /**
- * A judge that asks a model to grade each response with the evaluator's rubric. It re-asks
- * only when a reply cannot be parsed; a failed call is returned as `error` at once, because
- * transport retries belong to the runner. A refusal is not re-asked.
+ * A judge that asks a model to grade each response on the evaluator's judged criteria. It
+ * re-asks only when a reply has no usable grade (missing, out of range, contradictory); a
+ * failed call is returned as `error` at once, because transport retries belong to the runner.
+ * A refusal is not re-asked.
  */
 export function createRubricJudge(options: RubricJudgeOptions): Judge {
-  const { evaluator, client, judgeName, params = {} } = options;
-  const maxParseRetries = Math.max(0, options.maxParseRetries ?? 2);
+  const { evaluator, client, judgeName } = options;
+  const maxParseRetries = Math.max(0, options.maxParseRetries ?? evaluator.maxReasks);
+  const params: ModelParams = { ...options.params };
+  if (evaluator.temperature !== undefined) params.temperature = evaluator.temperature;
+  const criteria = judgedNames(evaluator);
+  const schema = gradeReplySchema(evaluator);
+
+  function request(messages: ChatMessage[], input: JudgeInput): ModelRequest {
+    const built: ModelRequest = { messages, params, cell: input.cell, signal: input.signal };
+    if (evaluator.output === "structured") {
+      built.responseFormat = { type: "json_schema", name: GRADE_TOOL_NAME, schema };
+    }
+    if (evaluator.logprobs) built.logprobs = { topLogprobs: TOP_LOGPROBS };
+    return built;
+  }
 
   async function judge(input: JudgeInput): Promise<JudgeOutcome> {
     const prompt = renderJudgePrompt(evaluator, input);
@@ -73,12 +79,7 @@ export function createRubricJudge(options: RubricJudgeOptions): Judge {
     let attempts = 0;
     for (;;) {
       attempts++;
-      const reply = await callJudge(client, {
-        messages,
-        params,
-        cell: input.cell,
-        signal: input.signal,
-      });
+      const reply = await callJudge(client, request(messages, input));
       if (!reply.ok) {
         return {
           kind: "error",
@@ -90,14 +91,23 @@ export function createRubricJudge(options: RubricJudgeOptions): Judge {
         };
       }
       usage = addUsage(usage, reply.usage);
-      const parsed = parseJudgeReply(reply.text, evaluator.scale);
+      const parsed = parseCriteriaReply(reply.text, criteria, evaluator.scale);
       if (parsed.score !== null) {
-        return {
+        const score = combineCriteria(parsed.scores, evaluator.combine);
+        const outcome: JudgeOutcome = {
           kind: "scored",
-          score: { score: parsed.score, explanation: parsed.explanation, judge: judgeName },
+          score: { score, explanation: parsed.explanation, judge: judgeName },
           usage,
           attempts,
         };
+        if (evaluator.criteria.length > 1 || evaluator.judgePrompt === undefined) {
+          outcome.score.criteria = { ...parsed.scores };
+        }
+        if (evaluator.logprobs && criteria.length === 1) {
+          const expected = expectedScore(reply.logprobs, parsed.score, evaluator.scale);
+          if (expected !== undefined) outcome.score.expectedScore = expected;
+        }
+        return outcome;
       }
       if (parsed.reason === "refusal" || attempts > maxParseRetries) {
         return {
@@ -112,10 +122,12 @@ export function createRubricJudge(options: RubricJudgeOptions): Judge {
       messages = [
         ...prompt,
         { role: "assistant", content: reply.text },
-        { role: "user", content: correctiveMessage(parsed, evaluator.scale) },
+        { role: "user", content: correctiveMessage(parsed, evaluator) },
       ];
     }
   }
 
-  return { name: judgeName, judge };
+  return options.endpoint === undefined
+    ? { name: judgeName, judge }
+    : { name: judgeName, endpoint: options.endpoint, judge };
 }

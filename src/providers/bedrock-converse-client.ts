@@ -123,8 +123,13 @@ async function createSdkClient(
   return { client: new sdk.BedrockRuntimeClient(config), sdk };
 }
 
+// A model that rejects a forced tool (not every Bedrock model supports toolChoice) gets the prompt alone.
+const MENTIONS_TOOLS = /tool/i;
+
 class BedrockConverseClient implements ModelClient {
   private readonly where: string;
+  // Remembered per client, so a model without forced tools costs one extra request, not one per call.
+  private toolsUnsupported = false;
 
   private sdkClient: ReturnType<typeof createSdkClient> | undefined;
 
@@ -141,10 +146,24 @@ class BedrockConverseClient implements ModelClient {
     try {
       this.sdkClient ??= createSdkClient(this.model.region!, this.build);
       const { client, sdk } = await this.sdkClient;
-      const output = await client.send(new sdk.ConverseCommand(this.converseInput(request)), {
-        abortSignal: deadline.signal,
-        requestTimeout: deadline.timeoutMs + 1_000,
-      });
+      const send = (useTool: boolean) =>
+        client.send(new sdk.ConverseCommand(this.converseInput(request, useTool)), {
+          abortSignal: deadline.signal,
+          requestTimeout: deadline.timeoutMs + 1_000,
+        });
+      const useTool = request.responseFormat !== undefined && !this.toolsUnsupported;
+      let output: ConverseCommandOutput;
+      try {
+        output = await send(useTool);
+      } catch (error) {
+        const name = (error as { name?: string })?.name;
+        const message = (error as { message?: string })?.message ?? "";
+        if (!useTool || name !== "ValidationException" || !MENTIONS_TOOLS.test(message)) {
+          throw error;
+        }
+        this.toolsUnsupported = true;
+        output = await send(false);
+      }
       return this.toResponse(output, request, performance.now() - started);
     } catch (error) {
       const parts = deadline.failure() ?? this.classify(error);
@@ -161,7 +180,11 @@ class BedrockConverseClient implements ModelClient {
     if (this.sdkClient) (await this.sdkClient).client.destroy();
   }
 
-  private converseInput(request: ModelRequest): ConverseCommandInput {
+  /**
+   * Structured output on Converse: one tool whose input schema is the requested JSON Schema,
+   * and toolChoice forcing it, so the model's answer is the tool's input.
+   */
+  private converseInput(request: ModelRequest, useTool: boolean): ConverseCommandInput {
     const system: SystemContentBlock[] = [];
     const messages: Message[] = [];
     for (const message of request.messages) {
@@ -187,6 +210,21 @@ class BedrockConverseClient implements ModelClient {
     const input: ConverseCommandInput = { modelId: this.model.servedName, messages };
     if (system.length > 0) input.system = system;
     if (Object.keys(inferenceConfig).length > 0) input.inferenceConfig = inferenceConfig;
+    const format = request.responseFormat;
+    if (useTool && format) {
+      input.toolConfig = {
+        tools: [
+          {
+            toolSpec: {
+              name: format.name,
+              description: "Record the answer in the required structure.",
+              inputSchema: { json: format.schema as never },
+            },
+          },
+        ],
+        toolChoice: { tool: { name: format.name } },
+      };
+    }
     return input;
   }
 
@@ -208,14 +246,19 @@ class BedrockConverseClient implements ModelClient {
       );
     }
     const blocks = output.output?.message?.content ?? [];
-    const text = blocks.map((block) => ("text" in block ? (block.text ?? "") : "")).join("");
+    const toolUse = blocks.find((block) => "toolUse" in block && block.toolUse !== undefined);
+    // A forced tool's input is the structured answer; it arrives parsed, so it is re-serialised.
+    const text =
+      toolUse && "toolUse" in toolUse
+        ? JSON.stringify(toolUse.toolUse?.input ?? {})
+        : blocks.map((block) => ("text" in block ? (block.text ?? "") : "")).join("");
     const usage = output.usage
       ? { inputTokens: output.usage.inputTokens ?? 0, outputTokens: output.usage.outputTokens ?? 0 }
       : undefined;
     const warnings: string[] = [];
-    if (request.responseFormat) {
+    if (request.responseFormat && this.toolsUnsupported) {
       warnings.push(
-        "Bedrock Converse: json_schema response_format not supported; sent as plain text",
+        "Bedrock Converse: this model does not accept a forced tool; structured output sent as plain text",
       );
     }
     if (request.logprobs) warnings.push("Bedrock Converse does not return logprobs");

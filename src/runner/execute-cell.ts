@@ -98,6 +98,7 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       response = await options.clientFor(cell).complete(request);
     } catch (err) {
       if (signal.aborted) throw abortReason(signal);
+      record.failedStage = "model";
       return finish("error", `model call threw: ${messageOf(err)}`);
     }
     record.latencyMs = response.latencyMs;
@@ -105,6 +106,7 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
     if (response.cached) record.cached = true;
     if (!response.ok) {
       record.errorClass = response.errorClass;
+      record.failedStage = "model";
       return response.errorClass === "content_filtered"
         ? finish("unscored", `content filtered by the provider: ${response.message}`)
         : finish("error", `${response.message} (after ${record.attempts} attempt(s))`);
@@ -117,9 +119,11 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
     }
 
     let outcome: JudgeOutcome;
+    let judge: Judge | undefined;
     try {
       if (signal.aborted) throw abortReason(signal);
-      outcome = await options.judgeFor(cell).judge({
+      judge = options.judgeFor(cell);
+      outcome = await judge.judge({
         feature: cell.feature,
         input: userText(prompt.messages),
         response: response.text,
@@ -129,24 +133,41 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       });
     } catch (err) {
       if (signal.aborted) throw abortReason(signal);
-      return finish("error", `judge failed: ${messageOf(err)}`);
+      record.failedStage = "judge";
+      if (judge) record.judge = judge.name;
+      return finish("error", `${judgeLabel(judge)} failed: ${messageOf(err)}`);
     }
+    record.judge = outcome.kind === "scored" ? outcome.score.judge : judge.name;
     if (outcome.usage) record.judgeUsage = outcome.usage;
     if (outcome.kind === "scored" && outcome.score.score !== null) {
       const score = outcome.score.score;
       record.score = score;
       record.passed = score >= PASSING_SCORE;
+      if (outcome.score.criteria) record.criteria = outcome.score.criteria;
+      if (outcome.score.expectedScore !== undefined) {
+        record.expectedScore = outcome.score.expectedScore;
+      }
       if (keepText) record.judgeExplanation = outcome.score.explanation;
       return finish("scored");
     }
     if (outcome.kind === "error") {
+      // The model under test answered; it is its judge that failed, and the record says so.
       record.errorClass = outcome.errorClass;
-      return finish("error", `judge call failed: ${outcome.message}`);
+      record.failedStage = "judge";
+      return finish("error", `${judgeLabel(judge)} call failed: ${outcome.message}`);
     }
     const why = outcome.kind === "unscored" ? outcome.reason : "no_score";
     if (keepText && outcome.kind === "unscored") record.judgeExplanation = outcome.rawReply;
     return finish("unscored", unscoredReason(why, outcome.attempts));
   };
+}
+
+/** `judge "gpt-4o-judge" (https://…/v1)`: which judge, and where it is reached. */
+function judgeLabel(judge: Judge | undefined): string {
+  if (judge === undefined) return "judge";
+  return judge.endpoint === undefined
+    ? `judge "${judge.name}"`
+    : `judge "${judge.name}" (${judge.endpoint})`;
 }
 
 /** Unscored never counts as a pass or a fail; the reason says which judge problem it was. */
@@ -156,6 +177,7 @@ function unscoredReason(why: string, attempts: number): string {
       return "judge refused to grade the response";
     case "no_score":
     case "out_of_scale":
+    case "contradictory":
       return `judge reply had no usable score (${why}) after ${attempts} attempt(s)`;
     default:
       return `judge could not score the response (${why})`;

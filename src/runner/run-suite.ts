@@ -9,7 +9,7 @@ import { mkdir } from "node:fs/promises";
 import type { LoadedConfig } from "../config/index.js";
 import { UserError } from "../core/errors.js";
 import type { CatalogModel, ModelClient } from "../core/types.js";
-import { createRubricJudge, type Judge } from "../judges/index.js";
+import { createEvaluatorJudge, type Judge } from "../judges/index.js";
 import { createModelClient, type GatewaySettings } from "../providers/index.js";
 import { CallWatchdog } from "./call-watchdog.js";
 import { EndpointQueues } from "./endpoint-queue.js";
@@ -194,11 +194,16 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
     const key = `${feature.evaluator}\u0000${judgeModel.name}`;
     let judge = judges.get(key);
     if (!judge) {
-      judge = createRubricJudge({
+      const reached = reach(judgeModel);
+      judge = createEvaluatorJudge({
         evaluator: plan.evaluators.get(feature.evaluator!)!,
-        client: scheduled.get(judgeModel.name)!,
-        judgeName: judgeModel.name,
-        params: judgeModel.params,
+        model: {
+          client: scheduled.get(judgeModel.name)!,
+          judgeName: judgeModel.name,
+          endpoint:
+            reached.endpoint ?? [reached.provider, reached.region].filter(Boolean).join(" "),
+          params: judgeModel.params,
+        },
       });
       judges.set(key, judge);
     }

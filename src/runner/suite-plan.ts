@@ -105,6 +105,16 @@ function pick<T>(
   return found;
 }
 
+/** What in an evaluator changes its scores (the file path and positions do not). */
+function evaluatorHash(e: Evaluator): string {
+  // The original format keeps its original identity, so runs made before criteria still resume.
+  if (e.judgePrompt !== undefined && e.output === "text" && e.temperature === undefined) {
+    return contentHash([e.scale, e.judgePrompt]);
+  }
+  const { file: _file, positionOf: _positionOf, ...scoring } = e;
+  return contentHash(scoring);
+}
+
 /**
  * The judge for `model`: the suite's judge, unless that is the same underlying model (same
  * identifier) and the suite did not name it explicitly — then the first other `role: judge`
@@ -190,7 +200,19 @@ export async function planSuite(
       );
       continue;
     }
-    if (!evaluators.has(name)) evaluators.set(name, evaluatorFromYaml(loaded));
+    if (evaluators.has(name)) continue;
+    const evaluator = evaluatorFromYaml(loaded);
+    evaluators.set(name, evaluator);
+    // Read and validated, but runs still use the suite's judge: refuse rather than ignore.
+    const key = evaluator.jury ? "jury" : evaluator.judge !== undefined ? "judge" : undefined;
+    if (key) {
+      problems.push(
+        new UserError(
+          `${key}: in an evaluator is not used by runs yet (the suite's judge grades every feature); remove it and set judge: on the suite`,
+          evaluator.positionOf([key]),
+        ),
+      );
+    }
   }
 
   const limit = selection.limit ?? suite.limit;
@@ -269,9 +291,7 @@ export async function planSuite(
     models: [...models, ...judgeModels.filter((j) => !models.includes(j))],
     features: features.map((f) => ({ ...f, position: undefined, dataset: undefined })),
     judges: Object.fromEntries([...judgeOf].map(([m, j]) => [m, j.name])),
-    evaluators: Object.fromEntries(
-      [...evaluators].map(([name, e]) => [name, contentHash([e.scale, e.judgePrompt])]),
-    ),
+    evaluators: Object.fromEntries([...evaluators].map(([name, e]) => [name, evaluatorHash(e)])),
     prompts: pairs.map((p) => ({
       feature: p.feature,
       model: p.model,

@@ -105,6 +105,24 @@ interface ConverseRequest {
   messages: ChatMessage[];
   maxTokens: number | undefined;
   stop: string[] | undefined;
+  /** toolChoice forcing one tool: the answer is that tool's input, fitting its schema. */
+  forcedTool: { name: string; schema: unknown } | undefined;
+}
+
+function forcedToolOf(body: Json): ConverseRequest["forcedTool"] | string {
+  const config = body["toolConfig"] as Json | undefined;
+  if (config === undefined) return undefined;
+  const tools = config["tools"];
+  if (!Array.isArray(tools) || tools.length === 0) return "toolConfig.tools: must not be empty.";
+  const chosen = ((config["toolChoice"] as Json | undefined)?.["tool"] as Json | undefined)?.[
+    "name"
+  ];
+  if (typeof chosen !== "string") return undefined;
+  const spec = tools
+    .map((t) => (t as Json)?.["toolSpec"] as Json | undefined)
+    .find((t) => t?.["name"] === chosen);
+  if (spec === undefined) return `toolChoice.tool.name: no tool named ${chosen}.`;
+  return { name: chosen, schema: (spec["inputSchema"] as Json | undefined)?.["json"] ?? {} };
 }
 
 function parseConverse(body: Json): ConverseRequest | string {
@@ -127,7 +145,10 @@ function parseConverse(body: Json): ConverseRequest | string {
   if (max !== undefined && (typeof max !== "number" || max < 1))
     return "inferenceConfig.maxTokens: must be at least 1.";
   const stop = config["stopSequences"];
+  const forcedTool = forcedToolOf(body);
+  if (typeof forcedTool === "string") return forcedTool;
   return {
+    forcedTool,
     messages,
     maxTokens: typeof max === "number" ? max : undefined,
     stop: Array.isArray(stop) ? stop.filter((s): s is string => typeof s === "string") : undefined,
@@ -146,16 +167,32 @@ function answer(
     maxTokens: request.maxTokens,
     stop: request.stop,
     fault: call.fault,
+    json: request.forcedTool && { schema: request.forcedTool.schema },
   });
   const window = call.profile.contextWindow;
   if (window !== undefined && g.promptTokens > window)
     return call.fail({ kind: "context_too_long", limit: window, actual: g.promptTokens });
+  let content: Json[] = [{ text: g.text }];
+  let stopReason = STOP_REASON[g.finish];
+  if (request.forcedTool && g.finish === "stop") {
+    try {
+      const input = JSON.parse(g.text) as unknown;
+      content = [
+        {
+          toolUse: { toolUseId: `tooluse_${call.requestId}`, name: request.forcedTool.name, input },
+        },
+      ];
+      stopReason = "tool_use";
+    } catch {
+      // A truncated answer is not JSON; it goes back as text, as a real model's would.
+    }
+  }
   sendJson(
     exchange,
     200,
     {
-      output: { message: { role: "assistant", content: [{ text: g.text }] } },
-      stopReason: STOP_REASON[g.finish],
+      output: { message: { role: "assistant", content } },
+      stopReason,
       usage: {
         inputTokens: g.promptTokens,
         outputTokens: g.completionTokens,

@@ -65,7 +65,8 @@ function valueFor(
   const scoreHere = hints.score !== undefined && SCORE_FIELD.test(key) ? hints.score : undefined;
   switch (schemaType(schema)) {
     case "object":
-      return objectFor(schema, hints, random, depth + 1);
+      // A judge's `scores: {correctness: …, readability: …}` carries its grade in every field.
+      return objectFor(schema, hints, random, depth + 1, scoreHere === undefined ? undefined : key);
     case "array": {
       const min = typeof schema["minItems"] === "number" ? schema["minItems"] : 1;
       const items = asSchema(schema["items"]);
@@ -95,11 +96,12 @@ function objectFor(
   hints: JsonAnswerHints,
   random: SeededRandom,
   depth: number,
+  scoreKey?: string,
 ): unknown {
   const properties = asSchema(schema["properties"]);
   const result: Record<string, unknown> = {};
   for (const [key, sub] of Object.entries(properties)) {
-    result[key] = valueFor(asSchema(sub), key, hints, random, depth);
+    result[key] = valueFor(asSchema(sub), scoreKey ?? key, hints, random, depth);
   }
   const required = Array.isArray(schema["required"]) ? schema["required"] : [];
   for (const key of required) {

@@ -80,6 +80,8 @@ const EXPLANATIONS: Record<JudgeScoreValue, readonly string[]> = {
 export interface JudgeVerdict {
   score: JudgeScoreValue | null;
   text: string;
+  /** The one-sentence reason, for structured replies. */
+  explanation?: string;
 }
 
 function between(text: string, open: string, close: string): string | undefined {
@@ -127,6 +129,38 @@ export function looksLikeJudgeRequest(messages: readonly ChatMessage[]): boolean
   return messages.some((m) => m.role === "user" && hasJudgeTags(m.content));
 }
 
+/** How the judge prompt asks to be answered: one grade, one line per criterion, or JSON. */
+export type JudgeContract =
+  | { kind: "single" }
+  | { kind: "lines"; criteria: string[] }
+  | { kind: "json"; criteria: string[] };
+
+/** Read the reply contract from the judge prompt, as a judge that follows instructions would. */
+export function judgeContractOf(text: string): JudgeContract {
+  const json = /Reply (?:again )?with one JSON object[^\n]*"scores":\s*\{([^}\n]*)\}/.exec(text);
+  if (json) {
+    const criteria = [...(json[1] ?? "").matchAll(/"([^"]+)":/g)].map((m) => m[1]!);
+    if (criteria.length > 0) return { kind: "json", criteria };
+  }
+  const lines = [...text.matchAll(/^SCORE\(([^)\n]+)\): </gm)].map((m) => m[1]!);
+  if (lines.length > 0) return { kind: "lines", criteria: [...new Set(lines)] };
+  return { kind: "single" };
+}
+
+function reply(contract: JudgeContract, score: JudgeScoreValue, explanation: string): string {
+  switch (contract.kind) {
+    case "single":
+      return `SCORE: ${score}\nEXPLANATION: ${explanation}`;
+    case "lines":
+      return `${contract.criteria.map((c) => `SCORE(${c}): ${score}`).join("\n")}\nEXPLANATION: ${explanation}`;
+    case "json":
+      return JSON.stringify({
+        explanation,
+        scores: Object.fromEntries(contract.criteria.map((c) => [c, score])),
+      });
+  }
+}
+
 /**
  * Grades `material` as judge `judgeName`. Better judges (higher quality) are less noisy.
  * `withoutScore` simulates a judge that forgets the SCORE line.
@@ -136,6 +170,7 @@ export function judge(
   judgeQuality: number,
   material: JudgeMaterial,
   withoutScore: boolean,
+  contract: JudgeContract = { kind: "single" },
 ): JudgeVerdict {
   const random = SeededRandom.from(
     "judge",
@@ -147,13 +182,12 @@ export function judge(
     return { score: null, text: "The response addresses the task reasonably well overall." };
   }
   if (material.response === undefined || material.reference === undefined) {
-    return {
-      score: 2,
-      text: "SCORE: 2\nEXPLANATION: There was no reference answer to check the response against.",
-    };
+    const text = "There was no reference answer to check the response against.";
+    return { score: 2, text: reply(contract, 2, text), explanation: text };
   }
   const amplitude = 0.04 + 0.12 * (1 - judgeQuality);
   const noise = (random.next() * 2 - 1) * amplitude;
   const score = scoreFromGrade(gradeAgainstReference(material.reference, material.response), noise);
-  return { score, text: `SCORE: ${score}\nEXPLANATION: ${random.pick(EXPLANATIONS[score])}` };
+  const explanation = random.pick(EXPLANATIONS[score]);
+  return { score, text: reply(contract, score, explanation), explanation };
 }

@@ -8,6 +8,7 @@ import { SeededRandom } from "./seeded-random.js";
 import {
   extractJudgeMaterial,
   judge,
+  judgeContractOf,
   judgeMaterialMessage,
   looksLikeJudgeRequest,
 } from "./simulated-judge.js";
@@ -92,10 +93,11 @@ export class SimulatedModels {
         profile.qualityFor(undefined),
         material,
         input.fault === "judge_no_score",
+        judgeContractOf(graded),
       );
       text = verdict.text;
       score = verdict.score ?? undefined;
-      explanation = text.split("EXPLANATION: ")[1];
+      explanation = verdict.explanation;
     } else {
       const match = this.answerKey.match(messages);
       const offTopic = () => genericAnswer(WANTS_CODE.test(lastUser), random);
@@ -109,7 +111,9 @@ export class SimulatedModels {
           : degrade(match.entry.reference, random, offTopic).text;
       }
     }
-    if (input.json !== undefined) {
+    // A judge that forgets its grade or refuses does so under a schema too, rather than guessing one.
+    const gradeless = isJudge && score === undefined;
+    if (input.json !== undefined && !gradeless) {
       text =
         "schema" in input.json
           ? jsonAnswer(input.json.schema, { text, score, explanation }, random)

@@ -24,7 +24,7 @@ describe("loadEvaluator", () => {
       scale: [1, 2, 3, 4],
       file,
     });
-    expect(evaluator.judgePrompt.user).toContain("<response>{{ response }}</response>");
+    expect(evaluator.judgePrompt?.user).toContain("<response>{{ response }}</response>");
     expect(evaluator.positionOf(["judge_prompt", "user"])).toMatchObject({ file, line: 10 });
   });
 

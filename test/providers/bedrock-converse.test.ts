@@ -120,6 +120,46 @@ for (const protocol of ["http2", "http1"] as const) {
       await c.close?.();
     });
 
+    it("asks for structured output with one forced tool; the tool's input is the reply", async () => {
+      const schema = {
+        type: "object",
+        properties: { score: { type: "integer", enum: [1, 2, 3, 4] } },
+      };
+      server.handle((_req, res) =>
+        sendJson(res, 200, {
+          output: {
+            message: {
+              role: "assistant",
+              content: [
+                { toolUse: { toolUseId: "t1", name: "record_grades", input: { score: 3 } } },
+              ],
+            },
+          },
+          stopReason: "tool_use",
+          usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7 },
+        }),
+      );
+      const c = client();
+      const response = await c.complete(
+        chatRequest({ responseFormat: { type: "json_schema", name: "record_grades", schema } }),
+      );
+      expect(response).toMatchObject({ ok: true, text: '{"score":3}', finishReason: "tool_use" });
+      expect((response as { warnings?: string[] }).warnings).toBeUndefined();
+      expect(JSON.parse(server.requests[0]!.body).toolConfig).toEqual({
+        tools: [
+          {
+            toolSpec: {
+              name: "record_grades",
+              description: "Record the answer in the required structure.",
+              inputSchema: { json: schema },
+            },
+          },
+        ],
+        toolChoice: { tool: { name: "record_grades" } },
+      });
+      await c.close?.();
+    });
+
     it("maps stop reasons", async () => {
       const c = client();
       for (const [stopReason, finishReason] of [

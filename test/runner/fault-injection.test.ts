@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CatalogModel, CellRecord, Example, RenderedPrompt } from "../../src/core/types.js";
-import { createRubricJudge, type Evaluator } from "../../src/judges/index.js";
+import { createRubricJudge } from "../../src/judges/index.js";
 import { createModelClient } from "../../src/providers/index.js";
 import {
   createCellExecutor,
@@ -23,6 +23,7 @@ import {
   type SimulatorProfile,
   startSimulator,
 } from "../../src/simulator/index.js";
+import { handWrittenEvaluator } from "../support/evaluators.js";
 
 /**
  * The whole runner against the real simulator through the real OpenAI-compatible client:
@@ -43,17 +44,10 @@ const examples: Example[] = Array.from({ length: 30 }, (_, i) => ({
   source: { file: "inline.jsonl", line: i + 1 },
 }));
 
-const evaluator: Evaluator = {
-  name: "correctness",
-  description: "test rubric",
-  scale: [1, 2, 3, 4],
-  judgePrompt: {
-    system: "Grade the response 1-4. Reply with SCORE: <n> and EXPLANATION: <sentence>.",
-    user: "<task>{{ input }}</task>\n<reference>{{ reference }}</reference>\n<response>{{ response }}</response>",
-  },
-  file: "correctness.yaml",
-  positionOf: () => ({ file: "correctness.yaml" }),
-};
+const evaluator = handWrittenEvaluator({
+  system: "Grade the response 1-4. Reply with SCORE: <n> and EXPLANATION: <sentence>.",
+  user: "<task>{{ input }}</task>\n<reference>{{ reference }}</reference>\n<response>{{ response }}</response>",
+});
 
 const faulty = {
   rate_429: 0.08,

@@ -1,14 +1,10 @@
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import {
-  correctiveMessage,
-  createRubricJudge,
-  type Evaluator,
-  parseJudgeReply,
-} from "../../src/judges/index.js";
+import { correctiveMessage, createRubricJudge, parseJudgeReply } from "../../src/judges/index.js";
 import { createModelClient } from "../../src/providers/index.js";
 import type { SimulatorProfile } from "../../src/simulator/index.js";
 import { catalogModel } from "../providers/test-models.js";
+import { handWrittenEvaluator } from "../support/evaluators.js";
 import { judgePrompt, useSimulators } from "./simulator-test-support.js";
 
 /**
@@ -43,7 +39,10 @@ describe("simulated judge re-asks", () => {
     const ask = async (messages: OpenAI.ChatCompletionMessageParam[]) =>
       (await openai.chat.completions.create({ model: "some-judge", messages })).choices[0]!.message
         .content!;
-    const corrective = correctiveMessage(parseJudgeReply(BAD_REPLY, [1, 2, 3, 4]), [1, 2, 3, 4]);
+    const corrective = correctiveMessage(
+      parseJudgeReply(BAD_REPLY, [1, 2, 3, 4]),
+      handWrittenEvaluator({ system: SYSTEM, user: "" }),
+    );
     const scores = new Set<string>();
     for (const response of RESPONSES) {
       const first: OpenAI.ChatCompletionMessageParam[] = [
@@ -65,17 +64,10 @@ describe("simulated judge re-asks", () => {
   });
 
   it("a rubric judge whose first replies lack a score re-asks and scores as a clean judge", async () => {
-    const evaluator: Evaluator = {
-      name: "correctness",
-      description: "test rubric",
-      scale: [1, 2, 3, 4],
-      judgePrompt: {
-        system: SYSTEM,
-        user: "<task>{{ input }}</task>\n<reference>{{ reference }}</reference>\n<response>{{ response }}</response>",
-      },
-      file: "correctness.yaml",
-      positionOf: () => ({ file: "correctness.yaml" }),
-    };
+    const evaluator = handWrittenEvaluator({
+      system: SYSTEM,
+      user: "<task>{{ input }}</task>\n<reference>{{ reference }}</reference>\n<response>{{ response }}</response>",
+    });
     const profile = (noScore: number): SimulatorProfile => ({
       defaults: { latency_ms: 0 },
       models: { "sim-judge": { role: "judge", quality: 0.9, faults: { judge_no_score: noScore } } },
