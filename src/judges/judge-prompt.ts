@@ -130,11 +130,12 @@ export function checkJudgePromptTemplates(evaluator: Evaluator): void {
   // Undefined names render as "" (the gateway's default Undefined), so a misspelt variable
   // is found statically: every name a template reads must be one a judge prompt is given.
   const allowed: ReadonlySet<string> = new Set(JUDGE_PROMPT_VARIABLES);
-  for (const role of ["system", "user"] as const) {
+  const templates = evaluator.judgePrompt;
+  for (const role of templates === undefined ? [] : (["system", "user"] as const)) {
     const name = `${evaluator.file}#judge_prompt.${role}`;
     let ast: ReturnType<typeof environment.parse>;
     try {
-      ast = environment.parse(evaluator.judgePrompt[role], name);
+      ast = environment.parse(templates![role], name);
     } catch (err) {
       throw templateError(evaluator, role, err);
     }
