@@ -24,6 +24,8 @@ export interface FeatureSettings {
   metric: "pass_rate";
   threshold: number;
   yellowBand: number;
+  /** `run --baseline`: the drop in pass rate (0–1) allowed before a regression fails the run. */
+  regressionTolerance: number;
   /** Where the feature is defined in features.yaml. */
   position: SourcePosition;
   /**
@@ -85,6 +87,7 @@ export function featureSettingsOf(
       metric: f.metric,
       threshold: f.threshold,
       yellowBand: f.yellow_band,
+      regressionTolerance: f.regression_tolerance,
       position: at(),
     });
   });

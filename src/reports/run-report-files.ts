@@ -31,7 +31,7 @@ export interface RunReport {
   complete: boolean;
 }
 
-function pairPlans(manifest: RunManifest): PairPlan[] {
+export function pairPlans(manifest: RunManifest): PairPlan[] {
   const pairs = (manifest.pairs ?? []) as PairPlan[];
   return pairs.map((p) => ({
     feature: p.feature,

@@ -8,6 +8,17 @@ export {
   clusteredStandardError,
 } from "./clustered-standard-error.js";
 export {
+  type ChangedExample,
+  type ComparedRun,
+  type CompareOptions,
+  compareRuns,
+  type ExampleSide,
+  type FeatureComparison,
+  type PairwiseTally,
+  type RunComparison,
+  type RunSide,
+} from "./compare-runs.js";
+export {
   type ConfidenceSequenceOptions,
   confidenceSequence,
   mixtureLogMartingale,

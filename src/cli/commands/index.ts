@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { compareCommand } from "./compare.js";
 import { mergeCommand } from "./merge.js";
 import { prompts } from "./prompts.js";
 import { reportCommand } from "./report.js";
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   runCommand,
   mergeCommand,
   reportCommand,
+  compareCommand,
   validate,
   prompts,
   simulate,

@@ -14,6 +14,7 @@ import {
   type Shard,
   shardFromEnv,
 } from "../../runner/index.js";
+import { compareWithBaseline, renderBaselineSummary } from "../baseline-comparison.js";
 import { type Command, parseCommandArgs } from "../command.js";
 import { createProgressDisplay } from "../progress-display.js";
 import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoints.js";
@@ -21,6 +22,7 @@ import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoi
 const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--models x,y] [--limit N]
              [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE]
              [--resume DIR] [--shard I/N|ci] [--no-cache] [--cache-dir DIR] [--quiet]
+             [--baseline DIR]
 
   --config FILE            entry configuration (default config/evalgate.yaml)
   --suite NAME             suite to run (default: default_suite)
@@ -36,6 +38,8 @@ const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--m
   --no-cache               neither read nor write the response cache
   --cache-dir DIR          response cache folder (default .evalgate-cache)
   --quiet                  no progress output
+  --baseline DIR           pair this run with a stored run; exit 1 when a feature regressed
+                           beyond its regression_tolerance (features.yaml, default 0.05)
 
 exit codes: 0 ok, 1 a gate failed, 2 usage or configuration error, 3 run could not complete`;
 
@@ -54,6 +58,7 @@ const options = {
   "no-cache": { type: "boolean" },
   "cache-dir": { type: "string" },
   quiet: { type: "boolean" },
+  baseline: { type: "string" },
 } as const;
 
 /** What run.json records of an invocation, so `--resume DIR` repeats it exactly. */
@@ -184,6 +189,9 @@ export const runCommand: Command = {
   async run(argv, io) {
     const values = parseRunArgs(argv);
     const { invocation, outDir: givenOut, resume } = await invocationFrom(values, io.cwd, io.env);
+    const baselineDir =
+      values.baseline === undefined ? undefined : resolve(io.cwd, values.baseline);
+    if (baselineDir !== undefined) await readRunManifest(baselineDir); // a bad folder fails before the run
     const config = await loadConfig(invocation.config);
     const suite = resolveSuite(config, invocation.suite || undefined);
     invocation.suite = suite.name;
@@ -300,6 +308,10 @@ export const runCommand: Command = {
       );
       return ExitCode.incomplete;
     }
+    const baseline = baselineDir
+      ? await compareWithBaseline(baselineDir, outDir, plan.catalog, io)
+      : undefined;
+    if (baseline) io.out(renderBaselineSummary(baseline));
     if (report.gateOutcome.failed) {
       const names = report.gateOutcome.failures.map(
         (f) => `${f.feature} × ${f.model} (${f.verdict})`,
@@ -307,6 +319,6 @@ export const runCommand: Command = {
       io.err(`evalgate run: gate failed: ${names.join(", ")}\n`);
       return ExitCode.gateFailed;
     }
-    return ExitCode.ok;
+    return baseline?.regressed ? ExitCode.gateFailed : ExitCode.ok;
   },
 };

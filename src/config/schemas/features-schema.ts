@@ -62,6 +62,14 @@ export const featureEntrySchema = z
       .max(1)
       .default(0.1)
       .describe("Yellow when threshold - yellow_band <= metric < threshold (default 0.1)."),
+    regression_tolerance: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.05)
+      .describe(
+        "run --baseline: fail only when the pass rate dropped by more than this (0–1) against the baseline run, with the paired interval wholly below it (default 0.05).",
+      ),
   })
   .describe(
     "Settings for one feature. With gitlab_feature_metadata, an entry whose id is a feature of that file adds evalgate's keys (prompt_id, dataset, evaluator, threshold) to GitLab's.",
