@@ -125,7 +125,10 @@ function byFeatureAndModel(run: ComparedRun): Map<string, Map<string, CellRecord
     if (seen.has(r.cellId)) continue;
     seen.add(r.cellId);
     let models = out.get(r.feature);
-    if (!models) out.set(r.feature, (models = new Map()));
+    if (!models) {
+      models = new Map();
+      out.set(r.feature, models);
+    }
     const list = models.get(r.model);
     if (list) list.push(r);
     else models.set(r.model, [r]);
