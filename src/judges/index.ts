@@ -54,4 +54,16 @@ export {
   parseJudgeReply,
   type UnscoredReason,
 } from "./judge-reply.js";
+export {
+  createPairwiseJudge,
+  judgeBothOrders,
+  type PairwiseInput,
+  type PairwiseJudge,
+  type PairwiseJudgeOptions,
+  type PairwiseOutcome,
+  type ParsedPairwiseReply,
+  parsePairwiseReply,
+  renderPairwisePrompt,
+  type SwappedVerdict,
+} from "./pairwise-judge.js";
 export { createRubricJudge, type RubricJudgeOptions } from "./rubric-judge.js";

@@ -115,7 +115,7 @@ function gradesOnLine(line: string, criteria: readonly string[]): LabelledCandid
 }
 
 /** Lines outside fenced code blocks and block quotes, with their line numbers. */
-function gradeableLines(text: string): { line: string; index: number }[] {
+export function gradeableLines(text: string): { line: string; index: number }[] {
   const lines = text.split(/\r?\n/);
   const prose: { line: string; index: number }[] = [];
   let inFence = false;

@@ -32,6 +32,7 @@ export {
   type PairedDifference,
   pairedDifference,
 } from "./paired-difference.js";
+export { tallyPairwise } from "./pairwise-tally.js";
 export {
   type ExampleTally,
   type IntervalMethod,

@@ -63,6 +63,11 @@ export const modelSettingsSchema = z.strictObject({
     .describe("false: answer 400 for response_format json_schema / logprobs, like vLLM or Ollama."),
   api_key: z.string().min(1).optional().describe("Require this key (Bearer or api-key header)."),
   context_window: z.number().int().positive().optional().describe("Prompt tokens allowed."),
+  pairwise_position_bias: probability
+    .optional()
+    .describe(
+      "As a pairwise judge: share of verdicts that pick answer A whatever the answers say (default 0).",
+    ),
 });
 
 export const simulatorProfileSchema = z
@@ -108,6 +113,8 @@ export interface ModelProfile {
   supportsLogprobs: boolean;
   apiKey: string | undefined;
   contextWindow: number | undefined;
+  /** Pairwise judging: probability of answering A regardless of the answers. */
+  pairwisePositionBias: number;
 }
 
 function qualityLookup(
@@ -147,6 +154,7 @@ export function resolveModelProfile(
     supportsLogprobs: supports.logprobs ?? true,
     apiKey: m.api_key ?? d.api_key,
     contextWindow: m.context_window ?? d.context_window,
+    pairwisePositionBias: m.pairwise_position_bias ?? d.pairwise_position_bias ?? 0,
   };
 }
 

@@ -105,7 +105,10 @@ export function extractJudgeMaterial(text: string): JudgeMaterial {
 }
 
 function hasJudgeTags(text: string): boolean {
-  return text.includes("<reference>") && text.includes("<response>");
+  return (
+    (text.includes("<reference>") && text.includes("<response>")) ||
+    (text.includes("<response_a>") && text.includes("<response_b>"))
+  );
 }
 
 /**
@@ -190,4 +193,50 @@ export function judge(
   const score = scoreFromGrade(gradeAgainstReference(material.reference, material.response), noise);
   const explanation = random.pick(EXPLANATIONS[score]);
   return { score, text: reply(contract, score, explanation), explanation };
+}
+
+/** The two answers of a pairwise prompt (`<response_a>`, `<response_b>`). */
+export interface PairwiseMaterial {
+  reference: string | undefined;
+  a: string;
+  b: string;
+}
+
+export function extractPairwiseMaterial(text: string): PairwiseMaterial | undefined {
+  const a = between(text, "<response_a>", "</response_a>");
+  const b = between(text, "<response_b>", "</response_b>");
+  if (a === undefined || b === undefined) return undefined;
+  const reference = between(text, "<reference>", "</reference>");
+  return { reference: reference === "" ? undefined : reference, a, b };
+}
+
+/**
+ * A simulated pairwise judge: the answer whose grade against the reference is higher wins,
+ * equal grades tie. With probability `positionBias` (seeded by the prompt, so the two orders
+ * of one pair draw independently) it picks answer A whatever the answers say: the position
+ * bias real judges show, which the swap in `judgeBothOrders` is there to catch.
+ */
+export function pairwiseJudge(
+  judgeName: string,
+  positionBias: number,
+  material: PairwiseMaterial,
+): { text: string; winner: "A" | "B" | "TIE" } {
+  const random = SeededRandom.from("pairwise", judgeName, material.a, material.b);
+  let winner: "A" | "B" | "TIE";
+  if (random.next() < positionBias) {
+    winner = "A";
+  } else if (material.reference === undefined) {
+    winner = "TIE";
+  } else {
+    const grade = (text: string) =>
+      scoreFromGrade(gradeAgainstReference(material.reference!, text), 0);
+    const a = grade(material.a);
+    const b = grade(material.b);
+    winner = a === b ? "TIE" : a > b ? "A" : "B";
+  }
+  const why =
+    winner === "TIE"
+      ? "Both answers are about as close to the reference."
+      : `Answer ${winner} is closer to the reference.`;
+  return { text: `VERDICT: ${winner}\nEXPLANATION: ${why}`, winner };
 }

@@ -7,10 +7,12 @@ import type { ModelProfile } from "./profile-schema.js";
 import { SeededRandom } from "./seeded-random.js";
 import {
   extractJudgeMaterial,
+  extractPairwiseMaterial,
   judge,
   judgeContractOf,
   judgeMaterialMessage,
   looksLikeJudgeRequest,
+  pairwiseJudge,
 } from "./simulated-judge.js";
 import { countPromptTokens, splitTokens } from "./text-tokens.js";
 
@@ -82,6 +84,11 @@ export class SimulatedModels {
       text = REFUSAL_TEXT;
     } else if (isJudge) {
       const graded = judgeMaterialMessage(messages);
+      const pairwise = extractPairwiseMaterial(graded);
+      if (pairwise !== undefined) {
+        text = pairwiseJudge(profile.name, profile.pairwisePositionBias, pairwise).text;
+        return this.finish(input, text, "stop", isJudge, seed, undefined);
+      }
       const material = extractJudgeMaterial(graded);
       if (material.reference === undefined) {
         material.reference = this.answerKey.match([

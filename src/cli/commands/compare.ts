@@ -7,7 +7,8 @@ import { addPairwiseJudging } from "../pairwise-judging.js";
 
 const usage = `evalgate compare BASE CAND --out DIR [--base-model NAME] [--cand-model NAME]
                  [--features a,b] [--tolerance POINTS] [--confidence C]
-                 [--pairwise [--config FILE] [--judge MODEL] [--simulate]] [--quiet]
+                 [--pairwise [--config FILE] [--judge MODEL] [--simulate] [--simulate-profile FILE]]
+                 [--quiet]
 
   BASE, CAND         two run folders (evalgate run --out) over the same examples
   --out DIR          where compare.md, compare.html and compare.json go
@@ -22,6 +23,7 @@ const usage = `evalgate compare BASE CAND --out DIR [--base-model NAME] [--cand-
                      recorded in CAND/run.json)
   --judge MODEL      judge model for --pairwise (a catalog name; default: the suite's judge)
   --simulate         --pairwise: the judge is answered by the built-in simulator
+  --simulate-profile FILE  simulator profile for --simulate (e.g. a judge's pairwise_position_bias)
   --quiet            print only the table
 
 exit codes: 0 no feature regressed, 1 a feature regressed beyond the tolerance, 2 bad input`;
@@ -37,6 +39,7 @@ const options = {
   config: { type: "string" },
   judge: { type: "string" },
   simulate: { type: "boolean" },
+  "simulate-profile": { type: "string" },
   quiet: { type: "boolean" },
 } as const;
 
@@ -89,7 +92,7 @@ export const compareCommand: Command = {
       );
     }
     if (!values.out) throw new UserError(`--out DIR is required\nusage: ${usage.split("\n\n")[0]}`);
-    for (const flag of ["config", "judge", "simulate"] as const) {
+    for (const flag of ["config", "judge", "simulate", "simulate-profile"] as const) {
       if (values[flag] !== undefined && !values.pairwise) {
         throw new UserError(
           `--${flag} only applies with --pairwise; add --pairwise or drop --${flag}`,
@@ -121,7 +124,8 @@ export const compareCommand: Command = {
         env: io.env,
         ...(values.config ? { config: values.config } : {}),
         ...(values.judge ? { judge: values.judge } : {}),
-        simulate: values.simulate === true,
+        simulate: values.simulate === true || values["simulate-profile"] !== undefined,
+        ...(values["simulate-profile"] ? { simulateProfile: values["simulate-profile"] } : {}),
       });
     }
     for (const w of comparison.warnings) io.err(`evalgate compare: warning: ${w}\n`);
