@@ -83,8 +83,8 @@ export function renderPairwisePrompt(input: PairwiseInput): ChatMessage[] {
   ];
 }
 
-const VERDICT_LINE = /^\s*[*_`]*verdict[*_`]*\s*:\s*[*_`]*([a-z]+)[*_`.]*\s*$/i;
-const EXPLANATION_LINE = /^\s*[*_`]*explanation[*_`]*\s*:\s*(.*)$/i;
+const VERDICT_LINE = /^\s*[*_`]*verdict[*_`]*\s*:[*_`\s]*([a-z]+)[*_`.]*\s*$/i;
+const EXPLANATION_LINE = /^\s*[*_`]*explanation[*_`]*\s*:[*_`\s]*(.*)$/i;
 
 const replySchema = z.strictObject({
   verdict: z.enum(["A", "B", "TIE"]),
