@@ -106,12 +106,12 @@ describe.skipIf(!EXECUTABLE && !process.env.CI)("compare.html in headless Chromi
     await page.waitForSelector("body[data-rendered=true]");
     // Open every <details> so any markup inside would have been parsed and loaded by now.
     await page.$$eval("details", (all) => {
-      for (const d of all) (d as HTMLDetailsElement).open = true;
+      for (const d of all) (d as unknown as { open: boolean }).open = true;
     });
     await page.waitForTimeout(200);
 
     expect(
-      await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned),
+      await page.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned),
     ).toBeUndefined();
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
