@@ -108,6 +108,14 @@ export async function addPairwiseJudging(
       params: { ...judgeModel.params, temperature: 0 },
     });
     for (const feature of comparison.features) {
+      const sameFamily = [feature.base.model, feature.cand.model].filter(
+        (m) => catalog.models.get(m)?.family === judgeModel.family,
+      );
+      if (sameFamily.length > 0) {
+        comparison.warnings.push(
+          `feature ${feature.feature}: the pairwise judge ${judgeName} is of the ${judgeModel.family} family, like ${sameFamily.join(" and ")} (self-preference risk); choose another with --judge`,
+        );
+      }
       const dataset = catalog.features.get(feature.feature)?.dataset;
       const examples = new Map(
         (dataset ? await loadExamples(dataset) : []).map((e) => [e.id, e] as const),

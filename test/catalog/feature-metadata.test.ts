@@ -67,6 +67,7 @@ describe("features from GitLab's feature_metadata.yml", () => {
       metric: "pass_rate",
       threshold: 0.7,
       yellowBand: 0.1,
+      regressionTolerance: 0.05,
       position: undefined,
       compatibilitySource: undefined,
     });

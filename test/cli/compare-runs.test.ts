@@ -165,6 +165,33 @@ describe("compare on two simulator runs", () => {
     expect(p.consistencyRate).toBeLessThan(1);
   });
 
+  it("warns when the pairwise judge shares a family with a compared model", async () => {
+    const clean = await cli([
+      "compare",
+      "base",
+      "cand",
+      "--out",
+      "pwc",
+      "--pairwise",
+      "--simulate",
+    ]);
+    expect(clean.err).not.toContain("self-preference");
+    const r = await cli([
+      "compare",
+      "base",
+      "cand",
+      "--out",
+      "pwm",
+      "--pairwise",
+      "--simulate",
+      "--judge",
+      "mistral-7b-vllm",
+    ]);
+    expect(r.err).toContain(
+      `evalgate compare: warning: feature ${FEATURE}: the pairwise judge mistral-7b-vllm is of the mistral family, like mistral-7b-vllm (self-preference risk); choose another with --judge`,
+    );
+  });
+
   it("--judge names a model outside the catalog: exit 2 with the choices", async () => {
     const r = await cli([
       "compare",
