@@ -58,6 +58,14 @@ function run(model: string, out: string, extra: string[] = []) {
   ]);
 }
 
+/** `compare base cand --pairwise --out OUT` plus `extra`; returns the CLI result and the tally. */
+async function pairwise(out: string, extra: string[]) {
+  const result = await cli(["compare", "base", "cand", "--out", out, "--pairwise", ...extra]);
+  if (result.code === 2) return { result, tally: undefined };
+  const json = JSON.parse(await readFile(temp.path(out, "compare.json"), "utf8"));
+  return { result, tally: json.features[0].pairwise };
+}
+
 /** Pass (1) / fail (0) per example id, from a journal. */
 function passesById(records: CellRecord[]): Map<string, 0 | 1> {
   return new Map(records.map((r) => [r.exampleId, r.passed ? 1 : 0]));
@@ -107,19 +115,11 @@ describe("compare on two simulator runs", () => {
   });
 
   it("pairwise with an unbiased judge: every verdict survives the swap, the base wins more", async () => {
-    const r = await cli([
-      "compare",
-      "base",
-      "cand",
-      "--out",
-      "pw0",
-      "--pairwise",
+    const { result, tally: p } = await pairwise("pw0", [
       "--simulate-profile",
       temp.path("profile-0.yaml"),
     ]);
-    expect(r.code).toBe(1);
-    const p = JSON.parse(await readFile(temp.path("pw0", "compare.json"), "utf8")).features[0]
-      .pairwise;
+    expect(result.code).toBe(1);
     expect(p.judge).toBe("claude-3-5-sonnet-judge");
     expect(p.judged).toBe(20);
     expect(p.unscored).toBe(0);
@@ -133,77 +133,30 @@ describe("compare on two simulator runs", () => {
   });
 
   it("pairwise with a judge that always picks answer A: no win survives, consistency 0", async () => {
-    await cli([
-      "compare",
-      "base",
-      "cand",
-      "--out",
-      "pw1",
-      "--pairwise",
-      "--simulate-profile",
-      temp.path("profile-1.yaml"),
-    ]);
-    const p = JSON.parse(await readFile(temp.path("pw1", "compare.json"), "utf8")).features[0]
-      .pairwise;
+    const { tally: p } = await pairwise("pw1", ["--simulate-profile", temp.path("profile-1.yaml")]);
     expect(p).toMatchObject({ judged: 20, candWins: 0, baseWins: 0, ties: 20, consistencyRate: 0 });
   });
 
   it("pairwise with a half-biased judge: consistency strictly between", async () => {
-    await cli([
-      "compare",
-      "base",
-      "cand",
-      "--out",
-      "pwh",
-      "--pairwise",
+    const { tally: p } = await pairwise("pwh", [
       "--simulate-profile",
       temp.path("profile-half.yaml"),
     ]);
-    const p = JSON.parse(await readFile(temp.path("pwh", "compare.json"), "utf8")).features[0]
-      .pairwise;
     expect(p.consistencyRate).toBeGreaterThan(0);
     expect(p.consistencyRate).toBeLessThan(1);
   });
 
   it("warns when the pairwise judge shares a family with a compared model", async () => {
-    const clean = await cli([
-      "compare",
-      "base",
-      "cand",
-      "--out",
-      "pwc",
-      "--pairwise",
-      "--simulate",
-    ]);
+    const clean = (await pairwise("pwc", ["--simulate"])).result;
     expect(clean.err).not.toContain("self-preference");
-    const r = await cli([
-      "compare",
-      "base",
-      "cand",
-      "--out",
-      "pwm",
-      "--pairwise",
-      "--simulate",
-      "--judge",
-      "mistral-7b-vllm",
-    ]);
+    const r = (await pairwise("pwm", ["--simulate", "--judge", "mistral-7b-vllm"])).result;
     expect(r.err).toContain(
       `evalgate compare: warning: feature ${FEATURE}: the pairwise judge mistral-7b-vllm is of the mistral family, like mistral-7b-vllm (self-preference risk); choose another with --judge`,
     );
   });
 
   it("--judge names a model outside the catalog: exit 2 with the choices", async () => {
-    const r = await cli([
-      "compare",
-      "base",
-      "cand",
-      "--out",
-      "x",
-      "--pairwise",
-      "--simulate",
-      "--judge",
-      "nobody",
-    ]);
+    const r = (await pairwise("x", ["--simulate", "--judge", "nobody"])).result;
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
       /--pairwise judge nobody is not a model in .*evalgate\.yaml's catalog; name one with --judge \(/,
