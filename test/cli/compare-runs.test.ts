@@ -198,6 +198,14 @@ describe("run --baseline", () => {
     expect(r.err).toContain("no run.json here; is this a run folder written by evalgate run?");
   });
 
+  it("refuses --baseline on a shard (shards never gate)", async () => {
+    const r = await run("mistral-7b-vllm", "shard", ["--baseline", "base", "--shard", "1/2"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      "--baseline compares a whole run, and a shard holds part of one (shards never gate); run evalgate compare BASE MERGED on the merged folder instead",
+    );
+  });
+
   it("regression_tolerance is validated by the features schema", async () => {
     const cfg = await writeTempConfig(
       change(

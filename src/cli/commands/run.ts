@@ -191,6 +191,11 @@ export const runCommand: Command = {
     const { invocation, outDir: givenOut, resume } = await invocationFrom(values, io.cwd, io.env);
     const baselineDir =
       values.baseline === undefined ? undefined : resolve(io.cwd, values.baseline);
+    if (baselineDir !== undefined && invocation.shard !== undefined) {
+      throw new UserError(
+        "--baseline compares a whole run, and a shard holds part of one (shards never gate); run evalgate compare BASE MERGED on the merged folder instead",
+      );
+    }
     if (baselineDir !== undefined) await readRunManifest(baselineDir); // a bad folder fails before the run
     const config = await loadConfig(invocation.config);
     const suite = resolveSuite(config, invocation.suite || undefined);
