@@ -44,6 +44,8 @@ function pairPlans(manifest: RunManifest): PairPlan[] {
     // Absent in run folders written before verdict policies existed: the defaults apply.
     ...(p.verdictPolicy ? { verdictPolicy: p.verdictPolicy } : {}),
     ...(p.minScored !== undefined ? { minScored: p.minScored } : {}),
+    ...(p.repeats !== undefined ? { repeats: p.repeats } : {}),
+    ...(p.reduce !== undefined ? { reduce: p.reduce } : {}),
   }));
 }
 

@@ -59,6 +59,8 @@ export interface RunCellsResult {
   errors: number;
   /** In-flight cells cancelled after the grace period; they run on resume. */
   cancelled: number;
+  /** `skipped` records: cells an adaptive run decided not to send. */
+  stopped: number;
   elapsedMs: number;
 }
 
@@ -84,7 +86,7 @@ function errorRecordFor(cell: PlannedCell, err: unknown): CellRecord {
   };
 }
 
-const STATUSES: ReadonlySet<CellStatus> = new Set(["scored", "unscored", "error"]);
+const STATUSES: ReadonlySet<CellStatus> = new Set(["scored", "unscored", "error", "skipped"]);
 
 export async function runCells(options: RunCellsOptions): Promise<RunCellsResult> {
   const now = options.now ?? Date.now;
@@ -97,7 +99,7 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
   const cellControllers = new Set<AbortController>();
   let cancelReason: unknown;
   const inFlight = new Set<Promise<void>>();
-  const counts = { done: 0, scored: 0, unscored: 0, errors: 0, cancelled: 0 };
+  const counts = { done: 0, scored: 0, unscored: 0, errors: 0, cancelled: 0, stopped: 0 };
   let stopping = options.signal?.aborted ?? false;
   let closed = false;
   let fatal: unknown;
@@ -186,6 +188,7 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
     counts.done++;
     if (record.status === "scored") counts.scored++;
     else if (record.status === "unscored") counts.unscored++;
+    else if (record.status === "skipped") counts.stopped++;
     else counts.errors++;
     emit();
   }
