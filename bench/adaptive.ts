@@ -80,7 +80,7 @@ for (const size of SIZES) {
         })),
         "bench",
       );
-      const fullRate = outcomes.reduce((s, o) => s + o, 0) / size;
+      const fullRate = outcomes.reduce((s: number, o) => s + o, 0) / size;
       let passed = 0;
       let stopAt = size;
       for (let n = 1; n <= size; n++) {

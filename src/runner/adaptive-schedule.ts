@@ -11,7 +11,7 @@
  * (`window`), so stopping wastes at most that many.
  */
 import type { AdaptiveStop, CellRecord, Example } from "../core/types.js";
-import { makeCell, type PlannedCell } from "./plan-cells.js";
+import { cellIdentityOf, makeCell, type PlannedCell } from "./plan-cells.js";
 import type { PlannedPair } from "./suite-plan.js";
 
 export interface AdaptiveRule {
@@ -163,13 +163,8 @@ export class AdaptiveSchedule {
   skipRecordFor(cell: PlannedCell): CellRecord | undefined {
     const stop = this.skips.get(cell);
     if (!stop) return undefined;
-    const { cellId, feature, model, exampleId, repeat } = cell;
     return {
-      cellId,
-      feature,
-      model,
-      exampleId,
-      repeat,
+      ...cellIdentityOf(cell),
       status: "skipped",
       reason: "adaptive_stop",
       adaptiveStop: stop,

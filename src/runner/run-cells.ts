@@ -6,7 +6,7 @@
 import type { CellRecord, CellStatus } from "../core/types.js";
 import { sleep } from "./abort-signals.js";
 import type { JournalSink } from "./journal.js";
-import type { PlannedCell } from "./plan-cells.js";
+import { cellIdentityOf, type PlannedCell } from "./plan-cells.js";
 import type { BackoffState } from "./retry-policy.js";
 
 export interface RunProgress {
@@ -72,14 +72,9 @@ export function inFlightLimitFor(concurrencies: Iterable<number>): number {
 }
 
 function errorRecordFor(cell: PlannedCell, err: unknown): CellRecord {
-  const { cellId, feature, model, exampleId, repeat } = cell;
   const message = err instanceof Error ? err.message : String(err);
   return {
-    cellId,
-    feature,
-    model,
-    exampleId,
-    repeat,
+    ...cellIdentityOf(cell),
     status: "error",
     reason: `cell failed: ${message}`,
     finishedAt: new Date().toISOString(),

@@ -8,6 +8,7 @@ import { truncateSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MatrixEntry } from "../../src/scoring/index.js";
+import { readmeBlocks } from "../support/readme-blocks.js";
 import {
   BUNDLED_CONFIG,
   duplicateIds,
@@ -32,6 +33,11 @@ const BASE = [
 ];
 
 let temp: TempDir;
+/** The README's two commands, as argv after `evalgate`. */
+let readmeAdaptive: string[];
+let readmeRepeats: string[];
+/** What the README leaves out: the test's config path, no cache, no progress, a temp folder. */
+const QUIET = ["--config", BUNDLED_CONFIG, "--quiet", "--no-cache"];
 async function run(argv: string[]) {
   const r = await runInProcess(argv, temp.dir);
   expect(r.err).not.toMatch(STACK_FRAME);
@@ -45,9 +51,22 @@ const sentCells = (entries: MatrixEntry[]) =>
 
 beforeAll(async () => {
   temp = await tempDir("evalgate-adaptive-");
+  const [commands] = await readmeBlocks("#### Repeats, reducers and adaptive runs");
+  [readmeAdaptive, readmeRepeats] = commands!
+    .trim()
+    .split("\n")
+    .map((line) => line.split(" ").slice(1)) as [string[], string[]];
   const full = await run([...BASE, "--out", temp.path("full")]);
   expect(full.code).toBe(0);
-  const adaptive = await run([...BASE, "--adaptive", "--out", temp.path("adaptive")]);
+  // The README's adaptive command, as written.
+  expect(readmeAdaptive).toEqual([
+    "run",
+    "--simulate",
+    "--features",
+    "generate_commit_message",
+    "--adaptive",
+  ]);
+  const adaptive = await run([...readmeAdaptive, ...QUIET, "--out", temp.path("adaptive")]);
   expect(adaptive.code).toBe(0);
 }, 120_000);
 afterAll(() => temp?.cleanup());
@@ -145,20 +164,16 @@ describe("--repeats on the simulator at temperature 0", () => {
   it("identical repeats give exactly the one-repeat interval, and no flaky examples", async () => {
     const models = ["--models", "mistral-7b-vllm,gpt-4o"];
     expect((await run([...BASE, ...models, "--out", temp.path("r1")])).code).toBe(0);
-    expect(
-      (
-        await run([
-          ...BASE,
-          ...models,
-          "--repeats",
-          "3",
-          "--reduce",
-          "majority",
-          "--out",
-          temp.path("r3"),
-        ])
-      ).code,
-    ).toBe(0);
+    // The README's repeats command, as written.
+    expect(readmeRepeats.slice(-6)).toEqual([
+      "--models",
+      "mistral-7b-vllm,gpt-4o",
+      "--repeats",
+      "3",
+      "--reduce",
+      "majority",
+    ]);
+    expect((await run([...readmeRepeats, ...QUIET, "--out", temp.path("r3")])).code).toBe(0);
     const one = await matrix("r1");
     const three = await matrix("r3");
     expect(three.map((e) => e.interval)).toEqual(one.map((e) => e.interval));

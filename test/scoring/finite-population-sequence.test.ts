@@ -66,6 +66,24 @@ describe("fullRunVerdictSettled", () => {
     expect(fullRunVerdictSettled(10, 20, 1000, options).settled).toBe(false);
   });
 
+  it("settles only where the observed rate is in the settled region (the matrix's verdict)", () => {
+    const prior = { a: 8, b: 2 };
+    let settled = 0;
+    for (const N of [29, 100]) {
+      for (let n = 5; n < N; n++) {
+        for (let s = 0; s <= n; s++) {
+          const result = fullRunVerdictSettled(s, n, N, { ...options, prior });
+          if (!result.settled) continue;
+          settled++;
+          expect(`${s}/${n} of ${N}: ${verdictRegion(s / n, 0.8, 0.1)}`).toBe(
+            `${s}/${n} of ${N}: ${result.verdict}`,
+          );
+        }
+      }
+    }
+    expect(settled).toBeGreaterThan(1000);
+  });
+
   it("flips a far-from-threshold verdict in well under α of monitored runs", () => {
     const random = seededRandom(7);
     const N = 200;
@@ -73,7 +91,7 @@ describe("fullRunVerdictSettled", () => {
     let stopped = 0;
     for (let run = 0; run < 300; run++) {
       const list = Array.from({ length: N }, () => (random() < 0.95 ? 1 : 0));
-      const full = verdictRegion(list.reduce((a, b) => a + b, 0) / N, 0.8, 0.1);
+      const full = verdictRegion(list.reduce((a: number, b) => a + b, 0) / N, 0.8, 0.1);
       const order = seededShuffle(list, run);
       let s = 0;
       for (let n = 1; n < N; n++) {
