@@ -10,6 +10,8 @@ export interface Suite {
   models: string[];
   judge: string;
   repeats: number;
+  /** How an example's repeats reduce to one outcome (`reduce`). */
+  reduce: "mean" | "median" | "majority" | "worst" | "pass^k";
   limit: number | undefined;
   gate: boolean;
   allowIncompatible: boolean;
@@ -49,6 +51,7 @@ export function resolveSuite(config: LoadedConfig, name?: string): Suite {
     models: [...suite.models],
     judge: suite.judge ?? config.entry.value.judge,
     repeats: suite.repeats,
+    reduce: suite.reduce,
     limit: suite.limit,
     gate: suite.gate,
     allowIncompatible: suite.allow_incompatible,

@@ -181,7 +181,27 @@ export interface JudgeScore {
   expectedScore?: number;
 }
 
-export type CellStatus = "scored" | "unscored" | "error";
+/**
+ * `skipped`: an adaptive run (`run --adaptive`) stopped sampling the cell's (feature, model)
+ * because its verdict was settled; the record carries `adaptiveStop`. Never a failure and
+ * never missing: the cell was decided, not lost.
+ */
+export type CellStatus = "scored" | "unscored" | "error" | "skipped";
+
+/** Why an adaptive run stopped a (feature, model), as each of its `skipped` records says. */
+export interface AdaptiveStop {
+  /** Examples of the seeded random order whose results settled the verdict. */
+  afterExamples: number;
+  /** Of which passed (after the repeat reducer). */
+  passed: number;
+  /** Examples the full run would have had. */
+  examples: number;
+  verdict: "green" | "yellow" | "red";
+  /** The full run's pass rate, as far as the confidence sequence still allows at the stop. */
+  interval: { low: number; high: number };
+  confidence: number;
+  seed: number;
+}
 
 /** The one terminal record per planned cell, as written to journal.jsonl. */
 export interface CellRecord extends CellIdentity {
@@ -212,4 +232,6 @@ export interface CellRecord extends CellIdentity {
   /** Response text and judge explanation: only written to the run folder. */
   response?: string;
   judgeExplanation?: string;
+  /** On `skipped` records: the adaptive stop that decided the cell. */
+  adaptiveStop?: AdaptiveStop;
 }

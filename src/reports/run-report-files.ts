@@ -44,6 +44,8 @@ export function pairPlans(manifest: RunManifest): PairPlan[] {
     // Absent in run folders written before verdict policies existed: the defaults apply.
     ...(p.verdictPolicy ? { verdictPolicy: p.verdictPolicy } : {}),
     ...(p.minScored !== undefined ? { minScored: p.minScored } : {}),
+    ...(p.repeats !== undefined ? { repeats: p.repeats } : {}),
+    ...(p.reduce !== undefined ? { reduce: p.reduce } : {}),
   }));
 }
 
@@ -87,10 +89,20 @@ export async function writeRunReports(
       unscored: t.unscored + e.unscored,
       errors: t.errors + e.errors,
       missing: t.missing + e.missing,
+      skipped: t.skipped + e.skipped,
       inputTokens: t.inputTokens + e.inputTokens,
       outputTokens: t.outputTokens + e.outputTokens,
     }),
-    { planned: 0, scored: 0, unscored: 0, errors: 0, missing: 0, inputTokens: 0, outputTokens: 0 },
+    {
+      planned: 0,
+      scored: 0,
+      unscored: 0,
+      errors: 0,
+      missing: 0,
+      skipped: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+    },
   );
   const updated: RunManifest = {
     ...manifest,

@@ -4,6 +4,11 @@
  * merge shard folders. See docs/drafts/runner.md.
  */
 export { isAbortError, sleep } from "./abort-signals.js";
+export {
+  type AdaptiveRule,
+  AdaptiveSchedule,
+  type AdaptiveScheduleOptions,
+} from "./adaptive-schedule.js";
 export { BACKSTOP_GRACE_MS, CallWatchdog, type CallWatchdogOptions } from "./call-watchdog.js";
 export {
   EndpointQueue,

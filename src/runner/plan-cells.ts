@@ -58,6 +58,12 @@ export function makeCell(
   };
 }
 
+/** A cell's identity alone, without its example: what every record it ends in starts with. */
+export function cellIdentityOf(cell: CellIdentity): CellIdentity {
+  const { cellId, feature, model, exampleId, repeat } = cell;
+  return { cellId, feature, model, exampleId, repeat };
+}
+
 function checkSpec(spec: PlanSpec): void {
   if (!Number.isInteger(spec.repeats) || spec.repeats < 1) {
     throw new UserError(`repeats must be a whole number of at least 1 (got ${spec.repeats})`);

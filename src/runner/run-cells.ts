@@ -6,7 +6,7 @@
 import type { CellRecord, CellStatus } from "../core/types.js";
 import { sleep } from "./abort-signals.js";
 import type { JournalSink } from "./journal.js";
-import type { PlannedCell } from "./plan-cells.js";
+import { cellIdentityOf, type PlannedCell } from "./plan-cells.js";
 import type { BackoffState } from "./retry-policy.js";
 
 export interface RunProgress {
@@ -59,6 +59,8 @@ export interface RunCellsResult {
   errors: number;
   /** In-flight cells cancelled after the grace period; they run on resume. */
   cancelled: number;
+  /** `skipped` records: cells an adaptive run decided not to send. */
+  stopped: number;
   elapsedMs: number;
 }
 
@@ -70,21 +72,16 @@ export function inFlightLimitFor(concurrencies: Iterable<number>): number {
 }
 
 function errorRecordFor(cell: PlannedCell, err: unknown): CellRecord {
-  const { cellId, feature, model, exampleId, repeat } = cell;
   const message = err instanceof Error ? err.message : String(err);
   return {
-    cellId,
-    feature,
-    model,
-    exampleId,
-    repeat,
+    ...cellIdentityOf(cell),
     status: "error",
     reason: `cell failed: ${message}`,
     finishedAt: new Date().toISOString(),
   };
 }
 
-const STATUSES: ReadonlySet<CellStatus> = new Set(["scored", "unscored", "error"]);
+const STATUSES: ReadonlySet<CellStatus> = new Set(["scored", "unscored", "error", "skipped"]);
 
 export async function runCells(options: RunCellsOptions): Promise<RunCellsResult> {
   const now = options.now ?? Date.now;
@@ -97,7 +94,7 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
   const cellControllers = new Set<AbortController>();
   let cancelReason: unknown;
   const inFlight = new Set<Promise<void>>();
-  const counts = { done: 0, scored: 0, unscored: 0, errors: 0, cancelled: 0 };
+  const counts = { done: 0, scored: 0, unscored: 0, errors: 0, cancelled: 0, stopped: 0 };
   let stopping = options.signal?.aborted ?? false;
   let closed = false;
   let fatal: unknown;
@@ -186,6 +183,7 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
     counts.done++;
     if (record.status === "scored") counts.scored++;
     else if (record.status === "unscored") counts.unscored++;
+    else if (record.status === "skipped") counts.stopped++;
     else counts.errors++;
     emit();
   }

@@ -8,13 +8,14 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { LoadedConfig } from "../config/index.js";
 import { UserError } from "../core/errors.js";
-import type { CatalogModel, ModelClient } from "../core/types.js";
+import type { CatalogModel, Example, ModelClient } from "../core/types.js";
 import { createEvaluatorJudge, type Judge } from "../judges/index.js";
 import { createModelClient, type GatewaySettings } from "../providers/index.js";
+import { type AdaptiveRule, AdaptiveSchedule } from "./adaptive-schedule.js";
 import { CallWatchdog } from "./call-watchdog.js";
 import { EndpointQueues } from "./endpoint-queue.js";
 import { createCellExecutor } from "./execute-cell.js";
-import { JournalWriter, journalPathIn } from "./journal.js";
+import { forEachJournalRecord, type JournalSink, JournalWriter, journalPathIn } from "./journal.js";
 import { type PlannedCell, planCells } from "./plan-cells.js";
 import { ResponseCache } from "./response-cache.js";
 import { loadResumeState, skipFinished } from "./resume-run.js";
@@ -52,6 +53,8 @@ export interface RunSuiteOptions {
   onProgress?(progress: RunProgress): void;
   /** How the run was invoked, stored in run.json so `--resume` can repeat it. */
   invocation: Record<string, unknown>;
+  /** `--adaptive`: stop sending a pair new examples once the rule settles its verdict. */
+  adaptive?: AdaptiveRule | undefined;
 }
 
 export interface RunSuiteResult {
@@ -136,6 +139,38 @@ function secretValues(models: Iterable<CatalogModel>, env: NodeJS.ProcessEnv, to
   }
   if (tokenEnv && env[tokenEnv]) values.push(env[tokenEnv]!);
   return values;
+}
+
+/**
+ * The adaptive schedule over the plan. It holds every planned example of the run in memory
+ * (the random order needs them all), which a plain run never does.
+ */
+async function adaptiveSchedule(
+  plan: SuitePlan,
+  rule: AdaptiveRule,
+  modelOf: ReadonlyMap<string, CatalogModel>,
+  finished: ReadonlySet<string>,
+): Promise<AdaptiveSchedule> {
+  const features: { id: string; examples: Example[] }[] = [];
+  for (const f of plan.features) {
+    const examples: Example[] = [];
+    for await (const e of plan.datasets.get(f.id)!.read()) examples.push(e);
+    features.push({ id: f.id, examples });
+  }
+  return new AdaptiveSchedule({
+    features,
+    pairs: plan.pairs,
+    repeats: plan.repeats,
+    rule,
+    // Deep enough per pair to keep its model's share of concurrency busy, shallow enough
+    // that an early stop wastes at most ~2% of the pair's examples.
+    windowFor: (pair, examples) => {
+      const concurrency = modelOf.get(pair.model)?.limits.concurrency ?? 1;
+      const share = Math.ceil((2 * concurrency) / Math.max(1, plan.features.length));
+      return Math.min(share, Math.ceil(examples / 50));
+    },
+    finished,
+  });
 }
 
 export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult> {
@@ -247,24 +282,41 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   });
 
   const resumeState = await loadResumeState(options.outDir);
-  const cells = planCells({
-    features: plan.features.map((f) => {
-      const dataset = plan.datasets.get(f.id)!;
-      return { id: f.id, examples: dataset.read(), idsChecked: dataset.idsChecked };
-    }),
-    models: plan.models.map((m) => m.name),
-    repeats: plan.repeats,
-  });
-  let skipped = 0;
-  const pending = skipFinished(cells, resumeState.finished, () => skipped++);
   const journal = await JournalWriter.open(journalPathIn(options.outDir), {
     secrets: secretValues(allModels, env, gateway?.tokenEnv),
   });
+  let pending: AsyncIterable<PlannedCell>;
+  let sink: JournalSink = journal;
+  let executeCell = execute;
+  if (options.adaptive) {
+    const schedule = await adaptiveSchedule(plan, options.adaptive, modelOf, resumeState.finished);
+    if (resumeState.journalExists) {
+      await forEachJournalRecord(journalPathIn(options.outDir), (r) => schedule.observe(r));
+    }
+    pending = schedule.cells(options.signal);
+    sink = {
+      append: (record) => {
+        schedule.observe(record);
+        return journal.append(record);
+      },
+    };
+    executeCell = async (cell, signal) => schedule.skipRecordFor(cell) ?? execute(cell, signal);
+  } else {
+    const cells = planCells({
+      features: plan.features.map((f) => {
+        const dataset = plan.datasets.get(f.id)!;
+        return { id: f.id, examples: dataset.read(), idsChecked: dataset.idsChecked };
+      }),
+      models: plan.models.map((m) => m.name),
+      repeats: plan.repeats,
+    });
+    pending = skipFinished(cells, resumeState.finished);
+  }
   try {
     const result = await runCells({
       cells: pending,
-      execute,
-      journal,
+      execute: executeCell,
+      journal: sink,
       total: manifest.planned as number,
       skipped: resumeState.finished.size,
       maxInFlight: inFlightLimitFor(allModels.map((m) => m.limits.concurrency)),

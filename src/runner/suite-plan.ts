@@ -26,6 +26,7 @@ export interface RunSelection {
   models?: string[];
   limit?: number;
   repeats?: number;
+  reduce?: Suite["reduce"];
 }
 
 export interface PlannedPair {
@@ -38,6 +39,9 @@ export interface PlannedPair {
   gated: boolean;
   verdictPolicy: Suite["verdictPolicy"];
   minScored: number;
+  /** Repeats per example and how they reduce to one outcome (run.json keeps both). */
+  repeats: number;
+  reduce: Suite["reduce"];
   prices: CatalogModel["prices"];
   judge: string;
   resolved: ResolvedDefinition;
@@ -259,6 +263,8 @@ export async function planSuite(
           gated: suite.gate,
           verdictPolicy: suite.verdictPolicy,
           minScored: suite.minScored,
+          repeats,
+          reduce: selection.reduce ?? suite.reduce,
           prices: model.prices,
           judge: judgeOf.get(model.name)!.name,
           resolved,
@@ -281,7 +287,8 @@ export async function planSuite(
 
   const judgeModels = [...new Set(judgeOf.values())];
   const resolvedConfig = {
-    suite: { ...suite, position: undefined },
+    // The reducer only aggregates (no call depends on it), so it stays out of the hash.
+    suite: { ...suite, position: undefined, reduce: undefined },
     selection: {
       features: features.map((f) => f.id),
       models: models.map((m) => m.name),

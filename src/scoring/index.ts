@@ -23,6 +23,17 @@ export {
   confidenceSequence,
   mixtureLogMartingale,
 } from "./confidence-sequence.js";
+export {
+  type FlakyExample,
+  type RepeatStability,
+  StabilityTally,
+} from "./example-stability.js";
+export {
+  type FinitePopulationOptions,
+  type FullRunSettlement,
+  finitePopulationCounts,
+  fullRunVerdictSettled,
+} from "./finite-population-sequence.js";
 export { evaluateGate, type GateOutcome } from "./gate.js";
 export { krippendorffAlpha, type MeasurementLevel } from "./krippendorff-alpha.js";
 export { MatrixAccumulator, type MatrixEntry, type PairPlan } from "./matrix.js";
@@ -45,7 +56,13 @@ export {
   fleissKappa,
   type KappaWeights,
 } from "./rater-agreement.js";
-export { seededRandom } from "./seeded-random.js";
+export {
+  REDUCER_NAMES,
+  type ReducedExample,
+  type RepeatReducer,
+  reduceRepeats,
+} from "./repeat-reducers.js";
+export { seededRandom, seededShuffle } from "./seeded-random.js";
 export {
   DEFAULT_MIN_COVERAGE,
   DEFAULT_MIN_SCORED,

@@ -1,5 +1,7 @@
-import type { CellRecord, ModelPrices } from "../core/types.js";
+import type { AdaptiveStop, CellRecord, ModelPrices } from "../core/types.js";
+import { type RepeatStability, StabilityTally } from "./example-stability.js";
 import { type ExampleTally, type IntervalMethod, passRateInterval } from "./pass-rate-interval.js";
+import { type RepeatReducer, reduceRepeats } from "./repeat-reducers.js";
 import {
   DEFAULT_MIN_COVERAGE,
   DEFAULT_MIN_SCORED,
@@ -7,7 +9,7 @@ import {
   type VerdictPolicyName,
   verdictFor,
 } from "./verdict.js";
-import type { Interval } from "./wilson-interval.js";
+import { type Interval, wilsonInterval } from "./wilson-interval.js";
 
 /** What the plan says about one (feature, model) pair before any record exists. */
 export interface PairPlan {
@@ -25,6 +27,13 @@ export interface PairPlan {
   /** Whether this feature gates the run. */
   gated: boolean;
   prices?: ModelPrices | undefined;
+  /**
+   * Repeats per example. 1 keeps no per-example state (a 100k-example run stays small);
+   * unknown (run folders from before repeats were recorded) keeps it, as before.
+   */
+  repeats?: number;
+  /** How an example's repeats reduce to its outcome (default `mean`). */
+  reduce?: RepeatReducer;
 }
 
 /** One cell of the feature × model compatibility matrix, as written to run.json. */
@@ -67,6 +76,23 @@ export interface MatrixEntry {
   latencyP95Ms: number | null;
   /** Most common reasons for unscored and error cells, with counts. */
   reasons: Record<string, number>;
+  /** Repeats per example (null for run folders that did not record it). */
+  repeats: number | null;
+  /** The repeat reducer behind `passRate` and `interval` (repeat-reducers.ts). */
+  reduce: RepeatReducer;
+  /**
+   * Sum of the examples' reduced outcomes, the numerator of `passRate` under a reducer other
+   * than `mean`; null with `mean` or one repeat, where `passed` / `scored` is the rate.
+   */
+  examplesPassed: number | null;
+  /** How much repeats agree; null with one repeat. */
+  stability: RepeatStability | null;
+  /** Examples whose repeats straddle pass/fail, ascending ([] with one repeat). */
+  flakyExamples: string[];
+  /** Cells an adaptive run decided not to send (`skipped` records); not missing, not errors. */
+  skipped: number;
+  /** When and why an adaptive run stopped this pair; null when it ran every example. */
+  adaptiveStop: AdaptiveStop | null;
 }
 
 interface PairState {
@@ -78,8 +104,13 @@ interface PairState {
   scoreSum: number;
   scoreCounts: [number, number, number, number];
   histogram: Map<number, number>;
-  /** Per example: scored cells and passes, for the clustered interval and minScored. */
-  examples: Map<string, ExampleTally>;
+  /**
+   * Per example, its scored repeats' scores (reducers, clustered interval, stability);
+   * undefined with one repeat, where every scored cell is its own example.
+   */
+  examples: Map<string, number[]> | undefined;
+  skipped: number;
+  adaptiveStop: AdaptiveStop | null;
   inputTokens: number;
   outputTokens: number;
   latencies: number[];
@@ -90,6 +121,79 @@ function percentile(sorted: number[], q: number): number | null {
   if (sorted.length === 0) return null;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[index]!;
+}
+
+interface ReducedRate {
+  passRate: number | null;
+  interval: { interval: Interval; method: IntervalMethod; effectiveN: number } | null;
+  examplesPassed: number | null;
+  stability: RepeatStability | null;
+  flakyExamples: string[];
+}
+
+/**
+ * The pair's rate and interval under its reducer, both counted in examples: `mean` keeps
+ * the cell rate with the clustered interval; the others give one outcome per example and
+ * Wilson's interval on the examples (see repeat-reducers.ts).
+ */
+function reducedRate(state: PairState): ReducedRate {
+  const { plan } = state;
+  if (!state.examples) {
+    return {
+      passRate: state.scored > 0 ? state.passed / state.scored : null,
+      interval:
+        state.scored > 0
+          ? {
+              interval: wilsonInterval(state.passed, state.scored),
+              method: "wilson",
+              effectiveN: state.scored,
+            }
+          : null,
+      examplesPassed: null,
+      stability: null,
+      flakyExamples: [],
+    };
+  }
+  const reduce = plan.reduce ?? "mean";
+  const stability = new StabilityTally();
+  const tallies: ExampleTally[] = [];
+  let examplesPassed = 0;
+  let withOutcome = 0;
+  for (const [id, scores] of state.examples) {
+    stability.add(id, scores);
+    tallies.push({ cells: scores.length, passed: scores.filter((s) => s >= 3).length });
+    const reduced = reduceRepeats(scores, reduce, plan.repeats ?? scores.length);
+    if (reduced) {
+      examplesPassed += reduced.outcome;
+      withOutcome++;
+    }
+  }
+  const repeated = plan.repeats === undefined || plan.repeats > 1;
+  const common = {
+    stability: repeated ? stability.result() : null,
+    flakyExamples: repeated ? stability.flakyExamples() : [],
+  };
+  if (reduce === "mean") {
+    return {
+      passRate: state.scored > 0 ? state.passed / state.scored : null,
+      interval: passRateInterval(tallies),
+      examplesPassed: null,
+      ...common,
+    };
+  }
+  return {
+    passRate: withOutcome > 0 ? examplesPassed / withOutcome : null,
+    interval:
+      withOutcome > 0
+        ? {
+            interval: wilsonInterval(examplesPassed, withOutcome),
+            method: "wilson-reduced",
+            effectiveN: withOutcome,
+          }
+        : null,
+    examplesPassed,
+    ...common,
+  };
 }
 
 /**
@@ -111,7 +215,9 @@ export class MatrixAccumulator {
         scoreSum: 0,
         scoreCounts: [0, 0, 0, 0],
         histogram: new Map(),
-        examples: new Map(),
+        examples: plan.repeats === 1 ? undefined : new Map(),
+        skipped: 0,
+        adaptiveStop: null,
         inputTokens: 0,
         outputTokens: 0,
         latencies: [],
@@ -124,6 +230,11 @@ export class MatrixAccumulator {
   add(record: CellRecord): boolean {
     const state = this.pairs.get(`${record.feature}\u0000${record.model}`);
     if (!state) return false;
+    if (record.status === "skipped") {
+      state.skipped++;
+      state.adaptiveStop ??= record.adaptiveStop ?? null;
+      return true;
+    }
     if (record.status === "scored" && record.score !== undefined) {
       state.scored++;
       state.scoreSum += record.score;
@@ -132,13 +243,9 @@ export class MatrixAccumulator {
       state.histogram.set(record.score, (state.histogram.get(record.score) ?? 0) + 1);
       const pass = record.score >= 3;
       if (pass) state.passed++;
-      const tally = state.examples.get(record.exampleId);
-      if (tally) {
-        tally.cells++;
-        if (pass) tally.passed++;
-      } else {
-        state.examples.set(record.exampleId, { cells: 1, passed: pass ? 1 : 0 });
-      }
+      const scores = state.examples?.get(record.exampleId);
+      if (scores) scores.push(record.score);
+      else state.examples?.set(record.exampleId, [record.score]);
     } else if (record.status === "error") {
       state.errors++;
     } else {
@@ -159,12 +266,16 @@ export class MatrixAccumulator {
   entries(): MatrixEntry[] {
     return [...this.pairs.values()].map((state) => {
       const { plan } = state;
-      const passRate = state.scored > 0 ? state.passed / state.scored : null;
-      const coverage = plan.planned > 0 ? state.scored / plan.planned : 0;
+      const byExample = reducedRate(state);
+      const passRate = byExample.passRate;
+      // Cells an adaptive run decided not to send are out of the plan, not out of coverage.
+      const decided = plan.planned - state.skipped;
+      const coverage = decided > 0 ? state.scored / decided : 0;
       const sortedLatencies = [...state.latencies].sort((a, b) => a - b);
-      const recorded = state.scored + state.unscored + state.errors;
+      const recorded = state.scored + state.unscored + state.errors + state.skipped;
       const prices = plan.prices;
-      const rateInterval = passRateInterval([...state.examples.values()]);
+      const rateInterval = byExample.interval;
+      const scoredExamples = state.examples?.size ?? state.scored;
       const verdictPolicy = plan.verdictPolicy ?? "point";
       const minScored = plan.minScored ?? DEFAULT_MIN_SCORED;
       const interval = rateInterval?.interval ?? null;
@@ -181,7 +292,7 @@ export class MatrixAccumulator {
         interval,
         intervalMethod: rateInterval?.method ?? null,
         effectiveN: rateInterval?.effectiveN ?? null,
-        scoredExamples: state.examples.size,
+        scoredExamples,
         verdict: verdictFor(
           passRate,
           coverage,
@@ -192,7 +303,7 @@ export class MatrixAccumulator {
             minScored,
             policy: verdictPolicy,
           },
-          { scoredExamples: state.examples.size, interval },
+          { scoredExamples, interval },
         ),
         verdictPolicy,
         minScored,
@@ -216,6 +327,13 @@ export class MatrixAccumulator {
         latencyP50Ms: percentile(sortedLatencies, 0.5),
         latencyP95Ms: percentile(sortedLatencies, 0.95),
         reasons: Object.fromEntries([...state.reasons.entries()].sort((a, b) => b[1] - a[1])),
+        repeats: plan.repeats ?? null,
+        reduce: plan.reduce ?? "mean",
+        examplesPassed: byExample.examplesPassed,
+        stability: byExample.stability,
+        flakyExamples: byExample.flakyExamples,
+        skipped: state.skipped,
+        adaptiveStop: state.adaptiveStop,
       };
     });
   }

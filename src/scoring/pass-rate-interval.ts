@@ -18,8 +18,12 @@
  */
 import { type Interval, wilsonInterval, wilsonIntervalForRate } from "./wilson-interval.js";
 
-/** `wilson`: one cell per example. `wilson-clustered`: repeats, Wilson at the effective n. */
-export type IntervalMethod = "wilson" | "wilson-clustered";
+/**
+ * `wilson`: one cell per example. `wilson-clustered`: repeats, Wilson at the effective n.
+ * `wilson-reduced`: repeats reduced to one pass/fail per example (`--reduce` other than
+ * `mean`), Wilson on the examples.
+ */
+export type IntervalMethod = "wilson" | "wilson-clustered" | "wilson-reduced";
 
 export interface ExampleTally {
   /** Scored cells of the example. */

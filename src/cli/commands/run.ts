@@ -14,6 +14,8 @@ import {
   type Shard,
   shardFromEnv,
 } from "../../runner/index.js";
+import { REDUCER_NAMES, type RepeatReducer } from "../../scoring/index.js";
+import { adaptiveRuleFor } from "../adaptive-rule.js";
 import { compareWithBaseline, renderBaselineSummary } from "../baseline-comparison.js";
 import { type Command, parseCommandArgs } from "../command.js";
 import { createProgressDisplay } from "../progress-display.js";
@@ -23,6 +25,7 @@ const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--m
              [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE]
              [--resume DIR] [--shard I/N|ci] [--no-cache] [--cache-dir DIR] [--quiet]
              [--baseline DIR]
+             [--reduce mean|median|majority|worst|pass^k] [--adaptive [--seed N] [--confidence P]]
 
   --config FILE            entry configuration (default config/evalgate.yaml)
   --suite NAME             suite to run (default: default_suite)
@@ -30,6 +33,10 @@ const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--m
   --models x,y             only these models
   --limit N                first N examples of each dataset
   --repeats K              send each example K times
+  --reduce R               how an example's repeats become one outcome: mean (default), median, majority, worst, pass^k
+  --adaptive               examples in a seeded random order; stop a feature × model once its verdict is settled
+  --seed N                 the random order of --adaptive (default 1; recorded in run.json)
+  --confidence P           how sure --adaptive must be that the full run's verdict would be the same (default 0.95)
   --out DIR                output folder (default reports/<timestamp>-<suite>, and reports/latest)
   --simulate               every endpoint answered by the built-in simulator, models keep their identity
   --simulate-profile FILE  simulator profile (latency, faults, limits, quality); implies --simulate
@@ -50,6 +57,10 @@ const options = {
   models: { type: "string" },
   limit: { type: "string" },
   repeats: { type: "string" },
+  reduce: { type: "string" },
+  adaptive: { type: "boolean" },
+  seed: { type: "string" },
+  confidence: { type: "string" },
   out: { type: "string" },
   simulate: { type: "boolean" },
   "simulate-profile": { type: "string" },
@@ -69,6 +80,9 @@ interface Invocation {
   models?: string[];
   limit?: number;
   repeats?: number;
+  reduce?: RepeatReducer;
+  /** `--adaptive`: its seed and confidence. */
+  adaptive?: { seed: number; confidence: number };
   shard?: string;
   simulate: boolean;
   simulateProfile?: string;
@@ -130,6 +144,10 @@ async function invocationFrom(
       "models",
       "limit",
       "repeats",
+      "reduce",
+      "adaptive",
+      "seed",
+      "confidence",
       "shard",
       "out",
       "simulate",
@@ -163,6 +181,10 @@ async function invocationFrom(
   if (models) invocation.models = models;
   if (limit !== undefined) invocation.limit = limit;
   if (repeats !== undefined) invocation.repeats = repeats;
+  const reduce = reducerFrom(values.reduce);
+  if (reduce) invocation.reduce = reduce;
+  const adaptive = adaptiveFrom(values);
+  if (adaptive) invocation.adaptive = adaptive;
   // `--shard ci` takes GitLab's CI_NODE_INDEX/CI_NODE_TOTAL; no variable is read unasked.
   const shard =
     values.shard === "ci"
@@ -176,6 +198,38 @@ async function invocationFrom(
   }
   const outDir = values.out === undefined ? undefined : resolve(cwd, values.out);
   return { invocation, outDir, resume: false };
+}
+
+function reducerFrom(text: string | undefined): RepeatReducer | undefined {
+  if (text === undefined) return undefined;
+  if ((REDUCER_NAMES as readonly string[]).includes(text)) return text as RepeatReducer;
+  throw new UserError(`--reduce takes one of ${REDUCER_NAMES.join(", ")}; got "${text}"`);
+}
+
+function adaptiveFrom(values: ReturnType<typeof parseRunArgs>): Invocation["adaptive"] {
+  if (!values.adaptive) {
+    const stray = (["seed", "confidence"] as const).filter((k) => values[k] !== undefined);
+    if (stray.length > 0) {
+      throw new UserError(`${stray.map((k) => `--${k}`).join(", ")} only apply with --adaptive`);
+    }
+    return undefined;
+  }
+  if (values.shard !== undefined) {
+    throw new UserError(
+      "--adaptive cannot be combined with --shard: each shard would stop on its own share of the examples, and the merged verdict would have no guarantee; drop one of them",
+    );
+  }
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new UserError(`--seed takes a whole number from 0 to 4294967295, got "${values.seed}"`);
+  }
+  const confidence = values.confidence === undefined ? 0.95 : Number(values.confidence);
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new UserError(
+      `--confidence takes a number between 0 and 1 (e.g. 0.95), got "${values.confidence}"`,
+    );
+  }
+  return { seed, confidence };
 }
 
 function parseRunArgs(argv: string[]) {
@@ -206,8 +260,15 @@ export const runCommand: Command = {
       ...(invocation.models ? { models: invocation.models } : {}),
       ...(invocation.limit !== undefined ? { limit: invocation.limit } : {}),
       ...(invocation.repeats !== undefined ? { repeats: invocation.repeats } : {}),
+      ...(invocation.reduce !== undefined ? { reduce: invocation.reduce } : {}),
     };
     const plan = await planSuite(config, suite, selection, shard);
+    const reduce = invocation.reduce ?? suite.reduce;
+    if (invocation.adaptive && plan.repeats > 1 && reduce === "mean") {
+      throw new UserError(
+        `--adaptive with ${plan.repeats} repeats needs one pass/fail outcome per example; add --reduce majority (or median, worst, pass^k)`,
+      );
+    }
     const outDir =
       givenOut ??
       resolve(
@@ -275,6 +336,9 @@ export const runCommand: Command = {
         signal: stop.signal,
         onProgress: (p) => progress.update(p),
         invocation: { ...invocation },
+        adaptive: invocation.adaptive
+          ? adaptiveRuleFor({ ...invocation.adaptive, reduce })
+          : undefined,
       });
       interrupted = result.interrupted;
     } finally {

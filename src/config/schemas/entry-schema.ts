@@ -36,6 +36,12 @@ export const suiteSchema = z
       .min(1)
       .default(1)
       .describe("How many times each example is sent to each model (default 1)."),
+    reduce: z
+      .enum(["mean", "median", "majority", "worst", "pass^k"])
+      .default("mean")
+      .describe(
+        "How an example's repeats become its one outcome for the pass rate: mean (share of repeats passing; default), median (median score ≥ 3), majority (more than half pass), worst (lowest score ≥ 3), pass^k (all repeats scored and passed).",
+      ),
     limit: z
       .number()
       .int()
