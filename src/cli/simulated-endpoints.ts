@@ -41,7 +41,7 @@ export function defaultProfileFile(config: LoadedConfig): string | undefined {
 
 export async function startSimulatedEndpoints(
   config: LoadedConfig,
-  plan: SuitePlan,
+  plan: Pick<SuitePlan, "catalog" | "features" | "limit">,
   profileFile: string | undefined,
   env: NodeJS.ProcessEnv,
 ): Promise<SimulatedEndpoints> {

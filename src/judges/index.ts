@@ -54,4 +54,5 @@ export {
   parseJudgeReply,
   type UnscoredReason,
 } from "./judge-reply.js";
+export { createJuryJudge, type JuryJudgeOptions, juryName } from "./jury-judge.js";
 export { createRubricJudge, type RubricJudgeOptions } from "./rubric-judge.js";

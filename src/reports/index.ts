@@ -1,4 +1,9 @@
 export {
+  type CalibrationReportContext,
+  calibrationPassed,
+  renderCalibrationTable,
+} from "./calibration-table.js";
+export {
   type RunReport,
   SUMMARY_MARKDOWN_FILE,
   type WriteRunReportsOptions,

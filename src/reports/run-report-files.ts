@@ -44,6 +44,9 @@ function pairPlans(manifest: RunManifest): PairPlan[] {
     // Absent in run folders written before verdict policies existed: the defaults apply.
     ...(p.verdictPolicy ? { verdictPolicy: p.verdictPolicy } : {}),
     ...(p.minScored !== undefined ? { minScored: p.minScored } : {}),
+    ...(p.judge !== undefined ? { judge: p.judge } : {}),
+    ...(p.selfPreferenceRisk ? { selfPreferenceRisk: p.selfPreferenceRisk } : {}),
+    ...(p.calibration ? { calibration: p.calibration } : {}),
   }));
 }
 

@@ -1,4 +1,5 @@
 import type { CellRecord, ModelPrices } from "../core/types.js";
+import { CoincidenceTally } from "./krippendorff-alpha.js";
 import { type ExampleTally, type IntervalMethod, passRateInterval } from "./pass-rate-interval.js";
 import {
   DEFAULT_MIN_COVERAGE,
@@ -25,6 +26,32 @@ export interface PairPlan {
   /** Whether this feature gates the run. */
   gated: boolean;
   prices?: ModelPrices | undefined;
+  /** The judge's name, or `jury(a,b,c)`. */
+  judge?: string;
+  /** Judges of the model's own family (self-preference risk), or null. */
+  selfPreferenceRisk?: { family: string; judges: string[] } | null;
+  /** Whether the pair's judge was checked against human labels; not `passed` makes a gated pair insufficient. */
+  calibration?: CalibrationStatus;
+}
+
+/** The judge against human labels, as a run found it (`calibration:` on the evaluator). */
+export interface CalibrationStatus {
+  /** passed: κ ≥ min; below: κ < min; missing: required but not configured; failed: could not be computed. */
+  status: "passed" | "below" | "missing" | "failed";
+  /** Quadratic-weighted Cohen's κ, judge vs humans, pooled over raters. */
+  quadraticKappa: number | null;
+  minAgreement: number | null;
+  labels: string | null;
+  /** What it means for the verdict, in a sentence. */
+  reason: string;
+}
+
+/** Krippendorff's α (ordinal) between a jury's members over the pair's cells. */
+export interface JudgeAgreement {
+  alpha: number | null;
+  level: "ordinal";
+  /** Cells graded by at least two jurors. */
+  n: number;
 }
 
 /** One cell of the feature × model compatibility matrix, as written to run.json. */
@@ -67,6 +94,13 @@ export interface MatrixEntry {
   latencyP95Ms: number | null;
   /** Most common reasons for unscored and error cells, with counts. */
   reasons: Record<string, number>;
+  /** The judge's name, or `jury(a,b,c)`, when the plan says. */
+  judge?: string;
+  /** Agreement between jurors; null when one judge graded. */
+  judgeAgreement: JudgeAgreement | null;
+  selfPreferenceRisk: { family: string; judges: string[] } | null;
+  /** Set when the evaluator is calibrated or the suite requires it. */
+  calibration: CalibrationStatus | null;
 }
 
 interface PairState {
@@ -84,6 +118,18 @@ interface PairState {
   outputTokens: number;
   latencies: number[];
   reasons: Map<string, number>;
+  /** Jurors' scores per cell, folded into a 4×4-sized coincidence matrix. */
+  jurors: CoincidenceTally | undefined;
+}
+
+function agreementOf(tally: CoincidenceTally): JudgeAgreement {
+  let alpha: number | null = null;
+  try {
+    alpha = tally.alpha({ level: "ordinal" });
+  } catch {
+    // Fewer than one pairable unit, or every juror gave one and the same grade: α is undefined.
+  }
+  return { alpha, level: "ordinal", n: tally.pairableUnits };
 }
 
 function percentile(sorted: number[], q: number): number | null {
@@ -116,6 +162,7 @@ export class MatrixAccumulator {
         outputTokens: 0,
         latencies: [],
         reasons: new Map(),
+        jurors: undefined,
       });
     }
   }
@@ -153,6 +200,12 @@ export class MatrixAccumulator {
       state.outputTokens += record.usage.outputTokens;
     }
     if (record.latencyMs !== undefined) state.latencies.push(record.latencyMs);
+    if (record.judges) {
+      state.jurors ??= new CoincidenceTally();
+      state.jurors.addUnit(
+        record.judges.map((j) => j.score).filter((v): v is number => v !== null),
+      );
+    }
     return true;
   }
 
@@ -168,6 +221,21 @@ export class MatrixAccumulator {
       const verdictPolicy = plan.verdictPolicy ?? "point";
       const minScored = plan.minScored ?? DEFAULT_MIN_SCORED;
       const interval = rateInterval?.interval ?? null;
+      const verdict = verdictFor(
+        passRate,
+        coverage,
+        {
+          threshold: plan.threshold,
+          yellowBand: plan.yellowBand,
+          minCoverage: plan.minCoverage ?? DEFAULT_MIN_COVERAGE,
+          minScored,
+          policy: verdictPolicy,
+        },
+        { scoredExamples: state.examples.size, interval },
+      );
+      // A gate cannot rest on a judge that disagrees with people, or was never checked.
+      const uncalibrated =
+        plan.gated && plan.calibration !== undefined && plan.calibration.status !== "passed";
       return {
         feature: plan.feature,
         model: plan.model,
@@ -182,18 +250,7 @@ export class MatrixAccumulator {
         intervalMethod: rateInterval?.method ?? null,
         effectiveN: rateInterval?.effectiveN ?? null,
         scoredExamples: state.examples.size,
-        verdict: verdictFor(
-          passRate,
-          coverage,
-          {
-            threshold: plan.threshold,
-            yellowBand: plan.yellowBand,
-            minCoverage: plan.minCoverage ?? DEFAULT_MIN_COVERAGE,
-            minScored,
-            policy: verdictPolicy,
-          },
-          { scoredExamples: state.examples.size, interval },
-        ),
+        verdict: uncalibrated ? "insufficient" : verdict,
         verdictPolicy,
         minScored,
         threshold: plan.threshold,
@@ -216,6 +273,10 @@ export class MatrixAccumulator {
         latencyP50Ms: percentile(sortedLatencies, 0.5),
         latencyP95Ms: percentile(sortedLatencies, 0.95),
         reasons: Object.fromEntries([...state.reasons.entries()].sort((a, b) => b[1] - a[1])),
+        ...(plan.judge !== undefined ? { judge: plan.judge } : {}),
+        judgeAgreement: state.jurors ? agreementOf(state.jurors) : null,
+        selfPreferenceRisk: plan.selfPreferenceRisk ?? null,
+        calibration: plan.calibration ?? null,
       };
     });
   }

@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { calibrateCommand } from "./calibrate.js";
 import { mergeCommand } from "./merge.js";
 import { prompts } from "./prompts.js";
 import { reportCommand } from "./report.js";
@@ -16,6 +17,7 @@ export const commands: readonly Command[] = [
   mergeCommand,
   reportCommand,
   validate,
+  calibrateCommand,
   prompts,
   simulate,
   schema,
