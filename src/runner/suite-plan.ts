@@ -252,6 +252,7 @@ export async function planSuite(
       else panels.set(pairKey(feature.id, model.name), panel);
     }
   }
+  if (problems.length > 0) throw new UserErrors(problems);
 
   const limit = selection.limit ?? suite.limit;
   const repeats = selection.repeats ?? suite.repeats;
