@@ -214,6 +214,57 @@ describe("a jury of three judges, one biased", () => {
   });
 });
 
+describe("an evaluator's own judge", () => {
+  async function withJudge(judge: string) {
+    failing = [];
+    const config = await writeTempConfig({
+      ...files({}),
+      "evaluators/quality.yaml": `${VALID_FILES["evaluators/quality.yaml"]}judge: ${judge}\n`,
+    });
+    const out = config.path("out");
+    const result = await runInProcess(
+      ["run", "--config", config.entry, "--out", out, "--no-cache", "--quiet"],
+      config.dir,
+      cleanEnv(),
+    );
+    return { result, config, out };
+  }
+
+  it("grades instead of the suite's judge", async () => {
+    const { result, config, out } = await withJudge("judge-c");
+    try {
+      expect(result.code).toBe(0);
+      const records = readFileSync(join(out, "journal.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as CellRecord)
+        .sort((a, b) => a.exampleId.localeCompare(b.exampleId));
+      expect(records.map((c) => [c.judge, c.score])).toEqual(
+        GRADES.map((g) => ["judge-c", Math.max(1, g - 2)]),
+      );
+      expect(records[0]!.judges).toBeUndefined();
+      const entry = JSON.parse(readFileSync(join(out, "run.json"), "utf8")).summary.matrix[0];
+      expect(entry.judge).toBe("judge-c");
+      expect(entry.judgeAgreement).toBeNull();
+      expect(entry.selfPreferenceRisk).toBeNull();
+    } finally {
+      await config.cleanup();
+    }
+  });
+
+  it("never grades its own answers: naming the model under test is refused", async () => {
+    const { result, config } = await withJudge("mistral-local");
+    try {
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(
+        `evaluator "quality" would have mistral-local judge its own answers in feature explain (judge: mistral-local is the same model); name another judge, or a jury, in the evaluator`,
+      );
+    } finally {
+      await config.cleanup();
+    }
+  });
+});
+
 describe("a juror whose call fails", () => {
   it("leaves the cell to the others while a majority remains", async () => {
     failing = [{ judge: "judge-c", when: (response) => response === "grade 4" }];
