@@ -176,7 +176,7 @@ describe("a jury of three judges, one biased", () => {
       );
       expect(result.code).toBe(0);
       expect(result.err).toContain(
-        `evalgate: warning: explain × mistral-local: judge "judge-b" is of the model's own family (mistral) and may favour its answers (selfPreferenceRisk in run.json); judge_policy: other_family refuses such pairs\n`,
+        `evalgate: warning: mistral-local is graded by judge "judge-b" of its own family (mistral), which may favour its answers, in explain (selfPreferenceRisk in run.json); judge_policy: other_family refuses such pairs\n`,
       );
     } finally {
       await config.cleanup();

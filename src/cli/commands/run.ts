@@ -14,7 +14,7 @@ import {
   type Shard,
   shardFromEnv,
 } from "../../runner/index.js";
-import { calibratePlan } from "../calibration-check.js";
+import { calibratePlan, selfPreferenceWarnings } from "../judge-checks.js";
 import { type Command, parseCommandArgs } from "../command.js";
 import { createProgressDisplay } from "../progress-display.js";
 import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoints.js";
@@ -243,13 +243,7 @@ export const runCommand: Command = {
         `evalgate: ${resume ? "resuming" : "running"} suite "${suite.name}"${shard ? ` shard ${formatShard(shard)}` : ""}: ${plan.features.length} feature(s) × ${plan.models.length} model(s), ${plan.pairs.reduce((s, p) => s + p.planned, 0)} cells${mode}\n  output: ${rel}\n`,
       );
     }
-    for (const pair of plan.pairs) {
-      if (!pair.selfPreferenceRisk) continue;
-      const judges = pair.selfPreferenceRisk.judges.map((j) => `"${j}"`).join(", ");
-      io.err(
-        `evalgate: warning: ${pair.feature} × ${pair.model}: judge ${judges} is of the model's own family (${pair.selfPreferenceRisk.family}) and may favour its answers (selfPreferenceRisk in run.json); judge_policy: other_family refuses such pairs\n`,
-      );
-    }
+    for (const warning of selfPreferenceWarnings(plan)) io.err(`evalgate: warning: ${warning}\n`);
     const cache = {
       enabled: values["no-cache"] !== true,
       cwd: io.cwd,

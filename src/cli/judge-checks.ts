@@ -3,7 +3,7 @@
  * the runner's queues and cache) and measures the agreement. `evalgate calibrate` prints it;
  * `evalgate run` does it on the fly, before its cells, for every evaluator that declares
  * `calibration:` (the cache makes the second time free), so a gate never rests on a judge
- * that was not checked in the same configuration.
+ * that was not checked in the same configuration. Also the console's self-preference warnings.
  */
 import { relative } from "node:path";
 import type { CatalogModel } from "../core/types.js";
@@ -125,4 +125,32 @@ export async function calibratePlan(plan: SuitePlan, reach: CalibrationReach): P
     if (status.status !== "passed") lines.push(`${pair.feature} × ${pair.model}: ${status.reason}`);
   }
   return lines;
+}
+
+/**
+ * The console's self-preference warnings: one per model and judge, listing the features,
+ * rather than one per pair (the demo would print six lines for one judge).
+ */
+export function selfPreferenceWarnings(plan: SuitePlan): string[] {
+  const risks = new Map<
+    string,
+    { model: string; family: string; judges: string; features: string[] }
+  >();
+  for (const pair of plan.pairs) {
+    if (!pair.selfPreferenceRisk) continue;
+    const judges = pair.selfPreferenceRisk.judges.map((j) => `"${j}"`).join(", ");
+    const key = `${pair.model}\u0000${judges}`;
+    const risk = risks.get(key) ?? {
+      model: pair.model,
+      family: pair.selfPreferenceRisk.family,
+      judges,
+      features: [],
+    };
+    risk.features.push(pair.feature);
+    risks.set(key, risk);
+  }
+  return [...risks.values()].map(
+    (r) =>
+      `${r.model} is graded by judge ${r.judges} of its own family (${r.family}), which may favour its answers, in ${r.features.join(", ")} (selfPreferenceRisk in run.json); judge_policy: other_family refuses such pairs`,
+  );
 }
