@@ -321,6 +321,23 @@ describe("judge_policy: other_family", () => {
     }
   });
 
+  it("is checked by evalgate validate too", async () => {
+    const config = await writeTempConfig(files({ suiteExtra: "    judge_policy: other_family\n" }));
+    try {
+      const result = await runInProcess(
+        ["validate", "--config", config.entry],
+        config.dir,
+        cleanEnv(),
+      );
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(
+        `explain × mistral-local: judge "judge-b" is of the model's own family (mistral), so it may favour its answers (self-preference), and suite "main" sets judge_policy: other_family`,
+      );
+    } finally {
+      await config.cleanup();
+    }
+  });
+
   it("is an evaluator key too", async () => {
     const r = await run({ evaluatorExtra: "judge_policy: other_family\n" });
     try {

@@ -7,8 +7,8 @@ import { readLabelFile } from "../../datasets/index.js";
 import { evaluatorFromYaml } from "../../judges/index.js";
 import { calibrationPassed, renderCalibrationTable } from "../../reports/index.js";
 import { calibrationPanel } from "../../runner/index.js";
-import { calibrate } from "../judge-checks.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import { calibrate } from "../judge-checks.js";
 import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoints.js";
 
 const usage = `evalgate calibrate --evaluator NAME [--labels FILE] [--config FILE] [--suite NAME]

@@ -14,8 +14,8 @@ import {
   type Shard,
   shardFromEnv,
 } from "../../runner/index.js";
-import { calibratePlan, selfPreferenceWarnings } from "../judge-checks.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import { calibratePlan, selfPreferenceWarnings } from "../judge-checks.js";
 import { createProgressDisplay } from "../progress-display.js";
 import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoints.js";
 
