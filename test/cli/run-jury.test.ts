@@ -265,6 +265,40 @@ describe("an evaluator's own judge", () => {
   });
 });
 
+describe("the model under test in its own jury", () => {
+  it("sits out: the other members grade", async () => {
+    failing = [];
+    const config = await writeTempConfig({
+      ...files({}),
+      "evaluators/quality.yaml": `${VALID_FILES["evaluators/quality.yaml"]}jury:\n  models: [judge-a, mistral-local, judge-c]\n`,
+    });
+    try {
+      const out = config.path("out");
+      const result = await runInProcess(
+        ["run", "--config", config.entry, "--out", out, "--no-cache", "--quiet"],
+        config.dir,
+        cleanEnv(),
+      );
+      expect(result.code).toBe(0);
+      const records = readFileSync(join(out, "journal.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as CellRecord)
+        .sort((a, b) => a.exampleId.localeCompare(b.exampleId));
+      expect(records.map((c) => c.judge)).toEqual(GRADES.map(() => "jury(judge-a,judge-c)"));
+      // The median of two is their mean: (4 + 2) / 2, (3 + 1) / 2, (2 + 1) / 2, (1 + 1) / 2.
+      expect(records.map((c) => c.score)).toEqual([3, 3, 2, 2, 1.5, 1]);
+      expect(
+        server.requests.filter(
+          (r) => r.body.includes('"test/mistral-local"') && r.body.includes("<response>"),
+        ),
+      ).toEqual([]);
+    } finally {
+      await config.cleanup();
+    }
+  });
+});
+
 describe("a juror whose call fails", () => {
   it("leaves the cell to the others while a majority remains", async () => {
     failing = [{ judge: "judge-c", when: (response) => response === "grade 4" }];
