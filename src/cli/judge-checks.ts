@@ -66,7 +66,7 @@ export async function calibrate(
  */
 export async function calibratePlan(plan: SuitePlan, reach: CalibrationReach): Promise<string[]> {
   const lines: string[] = [];
-  const done = new Map<string, Calibration | Error>();
+  const done = new Map<string, Calibration>();
   for (const pair of plan.pairs) {
     const feature = plan.features.find((f) => f.id === pair.feature)!;
     const evaluator = plan.evaluators.get(feature.evaluator!)!;
@@ -80,23 +80,20 @@ export async function calibratePlan(plan: SuitePlan, reach: CalibrationReach): P
       const key = `${evaluator.name}\u0000${panel.name}`;
       let result = done.get(key);
       if (!result) {
-        try {
-          const labels = await readLabelFile(file);
-          result = await calibrate(evaluator, panel, labels, feature.id, reach);
-        } catch (err) {
-          if (!(err instanceof Error)) throw err;
-          result = err;
-        }
+        // A broken label file is the user's to fix (exit 2), not a reason to run uncalibrated.
+        const labels = await readLabelFile(file);
+        result = await calibrate(evaluator, panel, labels, feature.id, reach);
         done.set(key, result);
       }
       const shown = relative(reach.cache.cwd, file) || file;
-      if (result instanceof Error) {
+      if (result.agreement.judged === 0) {
+        const first = result.judgements.find((j) => j.reason !== undefined)?.reason;
         status = {
           status: "failed",
           quadraticKappa: null,
           minAgreement,
           labels: shown,
-          reason: `calibration of ${panel.name} on ${shown} failed (${result.message}); ${consequence}`,
+          reason: `${panel.name} graded none of the ${result.labels.responses.length} labelled responses in ${shown} (first: ${first}); ${consequence}`,
         };
       } else {
         const kappa = result.agreement.quadraticKappa;

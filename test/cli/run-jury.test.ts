@@ -426,6 +426,49 @@ describe("the calibration gate", () => {
     }
   });
 
+  it("refuses a broken label file (exit 2, file and line) rather than run uncalibrated", async () => {
+    const r = await run({
+      suiteExtra: "    gate: true\n",
+      evaluatorExtra: "calibration:\n  labels: labels.jsonl\n",
+      extraFiles: {
+        "evaluators/labels.jsonl": `{"id": "a", "input": "q", "response": "grade 4", "ratings": {"ann": 4}}\n{"id": "b", "input": "q", "response": "grade 1", "ratings": {"ann": 0}}`,
+      },
+    });
+    try {
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(
+        `labels.jsonl:2: rater "ann" gave 0; grades are whole numbers 1, 2, 3 or 4`,
+      );
+    } finally {
+      await r.config.cleanup();
+    }
+  });
+
+  it("marks a judge that graded none of the labels as failed", async () => {
+    failing = [
+      { judge: "judge-a", when: (response) => response.startsWith("label") },
+      { judge: "judge-b", when: (response) => response.startsWith("label") },
+    ];
+    const r = await run({
+      suiteExtra: "    gate: true\n",
+      evaluatorExtra: "calibration:\n  labels: labels.jsonl\n",
+      extraFiles: {
+        "evaluators/labels.jsonl": `{"id": "a", "input": "q", "response": "label grade 4", "ratings": {"ann": 4}}`,
+      },
+    });
+    try {
+      const entry = r.manifest().summary.matrix[0];
+      expect(entry.verdict).toBe("insufficient");
+      expect(entry.calibration.status).toBe("failed");
+      expect(entry.calibration.reason).toContain(
+        'jury(judge-a,judge-b,judge-c) graded none of the 1 labelled responses in evaluators/labels.jsonl (first: judge "jury(judge-a,judge-b,judge-c)" call failed: only 1 of 3 jurors graded',
+      );
+    } finally {
+      await r.config.cleanup();
+      failing = [];
+    }
+  });
+
   it("lets a calibrated judge's verdict stand", async () => {
     const agreeing = GRADES.map(
       (g, i) =>
