@@ -20,6 +20,10 @@ export interface Suite {
   verdictPolicy: "point" | "statistical";
   /** Below this many scored examples the verdict is `insufficient` (`min_scored`). */
   minScored: number;
+  /** `judge_policy`: other_family refuses a judge of the model's own family. */
+  judgePolicy: "any" | "other_family";
+  /** `require_calibration`: gated features need a calibrated judge. */
+  requireCalibration: boolean;
   /** Where the suite is defined, for error messages. */
   position: SourcePosition;
 }
@@ -58,6 +62,8 @@ export function resolveSuite(config: LoadedConfig, name?: string): Suite {
     viaGateway: suite.via_gateway,
     verdictPolicy: suite.verdict_policy,
     minScored: suite.min_scored,
+    judgePolicy: suite.judge_policy,
+    requireCalibration: suite.require_calibration,
     position: config.entry.positionOf(["suites", suiteName]),
   };
 }

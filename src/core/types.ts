@@ -179,6 +179,24 @@ export interface JudgeScore {
   criteria?: Record<string, number>;
   /** G-Eval: the probability-weighted grade, when asked for and the endpoint gave logprobs. */
   expectedScore?: number;
+  /** A jury's members, each with its own score (null: its call failed or gave no grade). */
+  judges?: JurorScore[];
+  /** How far a jury's members were apart on this response. */
+  disagreement?: JuryDisagreement;
+}
+
+/** One jury member's grade of one response. */
+export interface JurorScore {
+  name: string;
+  score: number | null;
+  explanation: string;
+}
+
+export interface JuryDisagreement {
+  /** Highest minus lowest member score (0 when they agree). */
+  range: number;
+  /** Members fell on both sides of the pass decision (score ≥ 3). */
+  split: boolean;
 }
 
 /**
@@ -228,6 +246,10 @@ export interface CellRecord extends CellIdentity {
   criteria?: Record<string, number>;
   /** G-Eval probability-weighted score (evaluator `logprobs: true`). */
   expectedScore?: number;
+  /** Every jury member's score and explanation, when a jury judged the cell. */
+  judges?: JurorScore[];
+  /** The jury's spread on this cell. */
+  disagreement?: JuryDisagreement;
   finishedAt: string;
   /** Response text and judge explanation: only written to the run folder. */
   response?: string;

@@ -6,6 +6,7 @@ import { readJsonlExamples } from "./jsonl-reader.js";
 import { readYamlExamples } from "./yaml-reader.js";
 
 export { exampleIdFor } from "./example-record.js";
+export { type LabelFile, type LabelledResponse, readLabelFile } from "./label-file.js";
 
 export interface ReadExamplesOptions {
   /** Stop after this many examples (and close the file). */

@@ -1,5 +1,5 @@
 import { readdir } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import {
   type EvaluatorCheck,
   type EvaluatorCombine,
@@ -44,6 +44,10 @@ export interface Evaluator {
   /** Judge model for this evaluator, overriding the suite's. */
   judge: string | undefined;
   jury: { models: readonly string[]; aggregation: "median" | "mean" | "majority" } | undefined;
+  /** `judge_policy`, overriding the suite's. */
+  judgePolicy?: "any" | "other_family" | undefined;
+  /** Human labels to check the judge against; `labels` is an absolute path. */
+  calibration?: { labels: string; minAgreement: number } | undefined;
   temperature: number | undefined;
   output: "structured" | "text";
   maxReasks: number;
@@ -78,6 +82,11 @@ export function evaluatorFromYaml(loaded: LoadedYaml<EvaluatorFile>): Evaluator 
     showReference: value.show_reference,
     judge: value.judge,
     jury: value.jury && { models: [...value.jury.models], aggregation: value.jury.aggregation },
+    judgePolicy: value.judge_policy,
+    calibration: value.calibration && {
+      labels: resolve(dirname(loaded.file), value.calibration.labels),
+      minAgreement: value.calibration.min_agreement,
+    },
     temperature: value.temperature,
     output: value.output ?? (value.judge_prompt ? "text" : "structured"),
     maxReasks: value.max_reasks,

@@ -54,6 +54,7 @@ export {
   parseJudgeReply,
   type UnscoredReason,
 } from "./judge-reply.js";
+export { createJuryJudge, type JuryJudgeOptions, juryName } from "./jury-judge.js";
 export {
   createPairwiseJudge,
   judgeBothOrders,

@@ -1,3 +1,8 @@
+export {
+  type CalibrationReportContext,
+  calibrationPassed,
+  renderCalibrationTable,
+} from "./calibration-table.js";
 export { jsonForScriptElement, renderCompareHtml } from "./compare-html.js";
 export { MARKDOWN_EXAMPLES_PER_LIST, renderCompareMarkdown } from "./compare-markdown.js";
 export { COMPARE_FILES, writeCompareReports } from "./compare-report-files.js";

@@ -46,6 +46,9 @@ export function pairPlans(manifest: RunManifest): PairPlan[] {
     ...(p.minScored !== undefined ? { minScored: p.minScored } : {}),
     ...(p.repeats !== undefined ? { repeats: p.repeats } : {}),
     ...(p.reduce !== undefined ? { reduce: p.reduce } : {}),
+    ...(p.judge !== undefined ? { judge: p.judge } : {}),
+    ...(p.selfPreferenceRisk ? { selfPreferenceRisk: p.selfPreferenceRisk } : {}),
+    ...(p.calibration ? { calibration: p.calibration } : {}),
   }));
 }
 

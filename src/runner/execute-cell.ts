@@ -147,6 +147,12 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       if (outcome.score.expectedScore !== undefined) {
         record.expectedScore = outcome.score.expectedScore;
       }
+      if (outcome.score.judges) {
+        record.judges = keepText
+          ? outcome.score.judges
+          : outcome.score.judges.map((j) => ({ ...j, explanation: "" }));
+      }
+      if (outcome.score.disagreement) record.disagreement = outcome.score.disagreement;
       if (keepText) record.judgeExplanation = outcome.score.explanation;
       return finish("scored");
     }

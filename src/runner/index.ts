@@ -37,6 +37,13 @@ export {
   readJournal,
   truncateTornTail,
 } from "./journal.js";
+export {
+  calibrationPanel,
+  type JudgeLabelsOptions,
+  judgeLabels,
+  type LabelJudgement,
+} from "./judge-labels.js";
+export { type JudgePanel, judgePanelFor } from "./judge-panel.js";
 export { type MergeResult, mergeRuns } from "./merge-runs.js";
 export {
   cellIdFor,
@@ -100,6 +107,7 @@ export {
 export {
   type PlannedDataset,
   type PlannedPair,
+  pairKey,
   planSuite,
   type RunSelection,
   type SuitePlan,

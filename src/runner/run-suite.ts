@@ -9,13 +9,14 @@ import { mkdir } from "node:fs/promises";
 import type { LoadedConfig } from "../config/index.js";
 import { UserError } from "../core/errors.js";
 import type { CatalogModel, Example, ModelClient } from "../core/types.js";
-import { createEvaluatorJudge, type Judge } from "../judges/index.js";
+import type { Judge } from "../judges/index.js";
 import { createModelClient, type GatewaySettings } from "../providers/index.js";
 import { type AdaptiveRule, AdaptiveSchedule } from "./adaptive-schedule.js";
 import { CallWatchdog } from "./call-watchdog.js";
 import { EndpointQueues } from "./endpoint-queue.js";
 import { createCellExecutor } from "./execute-cell.js";
 import { forEachJournalRecord, type JournalSink, JournalWriter, journalPathIn } from "./journal.js";
+import { createPanelJudge, judgeModelFor } from "./panel-judge.js";
 import { type PlannedCell, planCells } from "./plan-cells.js";
 import { ResponseCache } from "./response-cache.js";
 import { loadResumeState, skipFinished } from "./resume-run.js";
@@ -30,7 +31,7 @@ import {
 } from "./run-manifest.js";
 import { scheduleClient } from "./scheduled-client.js";
 import { formatShard, type Shard } from "./shard-cells.js";
-import type { PlannedPair, SuitePlan } from "./suite-plan.js";
+import { type PlannedPair, pairKey, type SuitePlan } from "./suite-plan.js";
 
 export interface RunSuiteOptions {
   config: LoadedConfig;
@@ -178,7 +179,9 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   const manifest = await startManifest(options);
   const viaGateway = plan.suite.viaGateway;
   const gateway = viaGateway ? gatewaySettings(options.config, options.gatewayUrl) : undefined;
-  const judgeModels = [...new Set(plan.judgeOf.values())];
+  const judgeModels = [
+    ...new Set([...plan.judgeOf.values(), ...[...plan.panels.values()].flatMap((p) => p.members)]),
+  ];
   const reach = options.reachModel ?? ((m: CatalogModel) => m);
   const allModels = [...new Set([...plan.models, ...judgeModels])];
   const underTest = new Set(plan.models.map((m) => m.name));
@@ -225,21 +228,13 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   const modelOf = new Map(allModels.map((m) => [m.name, m]));
   const judgeFor = (cell: PlannedCell): Judge => {
     const feature = featureOf.get(cell.feature)!;
-    const judgeModel = plan.judgeOf.get(cell.model)!;
-    const key = `${feature.evaluator}\u0000${judgeModel.name}`;
+    const panel = plan.panels.get(pairKey(cell.feature, cell.model))!;
+    const key = `${feature.evaluator}\u0000${panel.name}`;
     let judge = judges.get(key);
     if (!judge) {
-      const reached = reach(judgeModel);
-      judge = createEvaluatorJudge({
-        evaluator: plan.evaluators.get(feature.evaluator!)!,
-        model: {
-          client: scheduled.get(judgeModel.name)!,
-          judgeName: judgeModel.name,
-          endpoint:
-            reached.endpoint ?? [reached.provider, reached.region].filter(Boolean).join(" "),
-          params: judgeModel.params,
-        },
-      });
+      judge = createPanelJudge(plan.evaluators.get(feature.evaluator!)!, panel, (m) =>
+        judgeModelFor(m, scheduled.get(m.name)!, reach),
+      );
       judges.set(key, judge);
     }
     return judge;

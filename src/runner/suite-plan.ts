@@ -17,6 +17,7 @@ import {
   type PromptRegistry,
   type ResolvedDefinition,
 } from "../prompts/index.js";
+import { type JudgePanel, judgePanelFor } from "./judge-panel.js";
 import { checkRenders } from "./render-check.js";
 import { isInShard, type Shard } from "./shard-cells.js";
 
@@ -43,8 +44,30 @@ export interface PlannedPair {
   repeats: number;
   reduce: Suite["reduce"];
   prices: CatalogModel["prices"];
+  /** The judge's name, or `jury(a,b,c)`. */
   judge: string;
+  /** A jury's members and how their scores combine. */
+  jury?: { members: string[]; aggregation: "median" | "mean" | "majority" };
+  /** Judges of the model's own family: they may favour its answers. */
+  selfPreferenceRisk: { family: string; judges: string[] } | null;
+  /** Set by the run command before the run (judge vs human labels, scoring's CalibrationStatus). */
+  calibration?: unknown;
   resolved: ResolvedDefinition;
+}
+
+export function pairKey(feature: string, model: string): string {
+  return `${feature}\u0000${model}`;
+}
+
+function pairJudging(panel: JudgePanel, model: CatalogModel) {
+  return {
+    judge: panel.name,
+    ...(panel.aggregation
+      ? { jury: { members: panel.members.map((m) => m.name), aggregation: panel.aggregation } }
+      : {}),
+    selfPreferenceRisk:
+      panel.sameFamily.length > 0 ? { family: model.family, judges: panel.sameFamily } : null,
+  };
 }
 
 /**
@@ -69,6 +92,8 @@ export interface SuitePlan {
   models: CatalogModel[];
   /** Judge model per model under test (never the model itself unless the suite says so). */
   judgeOf: Map<string, CatalogModel>;
+  /** Who grades each (feature, model), keyed by pairKey: the evaluator's judge or jury, else judgeOf. */
+  panels: Map<string, JudgePanel>;
   evaluators: Map<string, Evaluator>;
   datasets: Map<string, PlannedDataset>;
   pairs: PlannedPair[];
@@ -115,7 +140,14 @@ function evaluatorHash(e: Evaluator): string {
   if (e.judgePrompt !== undefined && e.output === "text" && e.temperature === undefined) {
     return contentHash([e.scale, e.judgePrompt]);
   }
-  const { file: _file, positionOf: _positionOf, ...scoring } = e;
+  // Calibration and judge policy decide whether a run may proceed or count, not its scores.
+  const {
+    file: _file,
+    positionOf: _positionOf,
+    calibration: _calibration,
+    judgePolicy: _judgePolicy,
+    ...scoring
+  } = e;
   return contentHash(scoring);
 }
 
@@ -205,19 +237,26 @@ export async function planSuite(
       continue;
     }
     if (evaluators.has(name)) continue;
-    const evaluator = evaluatorFromYaml(loaded);
-    evaluators.set(name, evaluator);
-    // Read and validated, but runs still use the suite's judge: refuse rather than ignore.
-    const key = evaluator.jury ? "jury" : evaluator.judge !== undefined ? "judge" : undefined;
-    if (key) {
-      problems.push(
-        new UserError(
-          `${key}: in an evaluator is not used by runs yet (the suite's judge grades every feature); remove it and set judge: on the suite`,
-          evaluator.positionOf([key]),
-        ),
+    evaluators.set(name, evaluatorFromYaml(loaded));
+  }
+  if (problems.length > 0) throw new UserErrors(problems);
+  const panels = new Map<string, JudgePanel>();
+  for (const feature of features) {
+    const evaluator = evaluators.get(feature.evaluator!)!;
+    for (const model of models) {
+      const panel = judgePanelFor(
+        feature.id,
+        model,
+        evaluator,
+        judgeOf.get(model.name),
+        suite,
+        catalog,
       );
+      if (panel instanceof UserError) problems.push(panel);
+      else panels.set(pairKey(feature.id, model.name), panel);
     }
   }
+  if (problems.length > 0) throw new UserErrors(problems);
 
   const limit = selection.limit ?? suite.limit;
   const repeats = selection.repeats ?? suite.repeats;
@@ -266,7 +305,7 @@ export async function planSuite(
           repeats,
           reduce: selection.reduce ?? suite.reduce,
           prices: model.prices,
-          judge: judgeOf.get(model.name)!.name,
+          ...pairJudging(panels.get(pairKey(feature.id, model.name))!, model),
           resolved,
         });
       } catch (err) {
@@ -285,10 +324,22 @@ export async function planSuite(
     })),
   );
 
-  const judgeModels = [...new Set(judgeOf.values())];
+  const judgeModels = [
+    ...new Set([...judgeOf.values(), ...[...panels.values()].flatMap((p) => p.members)]),
+  ];
+  const ownJudges = [...evaluators.values()].some(
+    (e) => e.jury !== undefined || e.judge !== undefined,
+  );
   const resolvedConfig = {
-    // The reducer only aggregates (no call depends on it), so it stays out of the hash.
-    suite: { ...suite, position: undefined, reduce: undefined },
+    // The policy keys are left out at their defaults, so earlier runs keep their hash.
+    suite: {
+      ...suite,
+      position: undefined,
+      // The reducer only aggregates (no call depends on it), so it stays out of the hash.
+      reduce: undefined,
+      judgePolicy: suite.judgePolicy === "any" ? undefined : suite.judgePolicy,
+      requireCalibration: suite.requireCalibration || undefined,
+    },
     selection: {
       features: features.map((f) => f.id),
       models: models.map((m) => m.name),
@@ -298,6 +349,10 @@ export async function planSuite(
     models: [...models, ...judgeModels.filter((j) => !models.includes(j))],
     features: features.map((f) => ({ ...f, position: undefined, dataset: undefined })),
     judges: Object.fromEntries([...judgeOf].map(([m, j]) => [m, j.name])),
+    // Only when an evaluator names its own judges, so earlier runs keep their hash.
+    panels: ownJudges
+      ? Object.fromEntries([...panels].map(([k, p]) => [k, p.members.map((m) => m.name)]))
+      : undefined,
     evaluators: Object.fromEntries([...evaluators].map(([name, e]) => [name, evaluatorHash(e)])),
     prompts: pairs.map((p) => ({
       feature: p.feature,
@@ -315,6 +370,7 @@ export async function planSuite(
     features,
     models,
     judgeOf,
+    panels,
     evaluators,
     datasets,
     pairs,

@@ -4,6 +4,13 @@ export {
   bootstrapInterval,
 } from "./bootstrap-interval.js";
 export {
+  type CalibrationAgreement,
+  type CalibrationRow,
+  calibrationAgreement,
+  type HumanAgreement,
+  roundGrade,
+} from "./calibration-agreement.js";
+export {
   type ClusteredStandardErrorOptions,
   clusteredStandardError,
 } from "./clustered-standard-error.js";
@@ -35,8 +42,18 @@ export {
   fullRunVerdictSettled,
 } from "./finite-population-sequence.js";
 export { evaluateGate, type GateOutcome } from "./gate.js";
-export { krippendorffAlpha, type MeasurementLevel } from "./krippendorff-alpha.js";
-export { MatrixAccumulator, type MatrixEntry, type PairPlan } from "./matrix.js";
+export {
+  CoincidenceTally,
+  krippendorffAlpha,
+  type MeasurementLevel,
+} from "./krippendorff-alpha.js";
+export {
+  type CalibrationStatus,
+  type JudgeAgreement,
+  MatrixAccumulator,
+  type MatrixEntry,
+  type PairPlan,
+} from "./matrix.js";
 export { normalQuantile } from "./normal-quantile.js";
 export {
   mcnemarExactPValue,

@@ -47,12 +47,7 @@ export function krippendorffAlpha(
       );
     }
   }
-  const values = [
-    ...new Set(ratingsByRater.flatMap((row) => row.filter((v): v is number => v !== null))),
-  ].sort((x, y) => x - y);
-  const index = new Map(values.map((v, i) => [v, i]));
-  const v = values.length;
-  const coincidences = Array.from({ length: v }, () => new Array<number>(v).fill(0));
+  const tally = new CoincidenceTally();
   for (let u = 0; u < units; u++) {
     const inUnit: number[] = [];
     for (const row of ratingsByRater) {
@@ -61,35 +56,67 @@ export function krippendorffAlpha(
         if (!Number.isFinite(value)) {
           throw new RangeError(`krippendorffAlpha: unit ${u} has a non-finite rating ${value}`);
         }
-        inUnit.push(index.get(value)!);
+        inUnit.push(value);
       }
     }
-    const m = inUnit.length;
+    tally.addUnit(inUnit);
+  }
+  return tally.alpha(options);
+}
+
+/**
+ * The coincidence matrix, filled one unit at a time: memory grows with the distinct values
+ * rated (four on a 1–4 scale), not with the units, so α over a 100k-cell run's jurors is
+ * computed as its journal streams by.
+ */
+export class CoincidenceTally {
+  /** coincidences[c][k] keyed by the rated values themselves. */
+  private readonly coincidences = new Map<number, Map<number, number>>();
+  /** Units with at least two ratings (the only ones that carry information). */
+  pairableUnits = 0;
+
+  /** One unit's ratings (missing ones left out). */
+  addUnit(ratings: readonly number[]): void {
+    const m = ratings.length;
     // A unit rated once cannot be paired and carries no information about agreement.
-    if (m < 2) continue;
+    if (m < 2) return;
+    this.pairableUnits++;
     for (let i = 0; i < m; i++) {
+      let row = this.coincidences.get(ratings[i]!);
+      if (!row) {
+        row = new Map();
+        this.coincidences.set(ratings[i]!, row);
+      }
       for (let j = 0; j < m; j++) {
-        if (i !== j) coincidences[inUnit[i]!]![inUnit[j]!]! += 1 / (m - 1);
+        if (i !== j) row.set(ratings[j]!, (row.get(ratings[j]!) ?? 0) + 1 / (m - 1));
       }
     }
   }
-  const marginals = coincidences.map((row) => row.reduce((s, x) => s + x, 0));
-  const n = marginals.reduce((s, x) => s + x, 0);
-  if (n === 0) {
-    throw new RangeError("krippendorffAlpha: no unit was rated by at least two raters");
-  }
-  const delta = squaredDistance(options.level, values, marginals);
-  let observed = 0;
-  let expected = 0;
-  for (let c = 0; c < v; c++) {
-    for (let k = 0; k < v; k++) {
-      const d = delta(c, k);
-      observed += coincidences[c]![k]! * d;
-      expected += marginals[c]! * marginals[k]! * d;
+
+  alpha(options: { level: MeasurementLevel }): number {
+    const values = [...this.coincidences.keys()].sort((x, y) => x - y);
+    const v = values.length;
+    const coincidences = values.map((c) =>
+      values.map((k) => this.coincidences.get(c)?.get(k) ?? 0),
+    );
+    const marginals = coincidences.map((row) => row.reduce((s, x) => s + x, 0));
+    const n = marginals.reduce((s, x) => s + x, 0);
+    if (n === 0) {
+      throw new RangeError("krippendorffAlpha: no unit was rated by at least two raters");
     }
+    const delta = squaredDistance(options.level, values, marginals);
+    let observed = 0;
+    let expected = 0;
+    for (let c = 0; c < v; c++) {
+      for (let k = 0; k < v; k++) {
+        const d = delta(c, k);
+        observed += coincidences[c]![k]! * d;
+        expected += marginals[c]! * marginals[k]! * d;
+      }
+    }
+    if (expected === 0) {
+      throw new RangeError("krippendorffAlpha: undefined when every pairable rating is the same");
+    }
+    return 1 - ((n - 1) * observed) / expected;
   }
-  if (expected === 0) {
-    throw new RangeError("krippendorffAlpha: undefined when every pairable rating is the same");
-  }
-  return 1 - ((n - 1) * observed) / expected;
 }

@@ -1,5 +1,6 @@
 import type { AdaptiveStop, CellRecord, ModelPrices } from "../core/types.js";
 import { type RepeatStability, StabilityTally } from "./example-stability.js";
+import { CoincidenceTally } from "./krippendorff-alpha.js";
 import { type ExampleTally, type IntervalMethod, passRateInterval } from "./pass-rate-interval.js";
 import { type RepeatReducer, reduceRepeats } from "./repeat-reducers.js";
 import {
@@ -34,6 +35,32 @@ export interface PairPlan {
   repeats?: number;
   /** How an example's repeats reduce to its outcome (default `mean`). */
   reduce?: RepeatReducer;
+  /** The judge's name, or `jury(a,b,c)`. */
+  judge?: string;
+  /** Judges of the model's own family (self-preference risk), or null. */
+  selfPreferenceRisk?: { family: string; judges: string[] } | null;
+  /** Whether the pair's judge was checked against human labels; not `passed` makes a gated pair insufficient. */
+  calibration?: CalibrationStatus;
+}
+
+/** The judge against human labels, as a run found it (`calibration:` on the evaluator). */
+export interface CalibrationStatus {
+  /** passed: κ ≥ min; below: κ < min; missing: required but not configured; failed: could not be computed. */
+  status: "passed" | "below" | "missing" | "failed";
+  /** Quadratic-weighted Cohen's κ, judge vs humans, pooled over raters. */
+  quadraticKappa: number | null;
+  minAgreement: number | null;
+  labels: string | null;
+  /** What it means for the verdict, in a sentence. */
+  reason: string;
+}
+
+/** Krippendorff's α (ordinal) between a jury's members over the pair's cells. */
+export interface JudgeAgreement {
+  alpha: number | null;
+  level: "ordinal";
+  /** Cells graded by at least two jurors. */
+  n: number;
 }
 
 /** One cell of the feature × model compatibility matrix, as written to run.json. */
@@ -93,6 +120,13 @@ export interface MatrixEntry {
   skipped: number;
   /** When and why an adaptive run stopped this pair; null when it ran every example. */
   adaptiveStop: AdaptiveStop | null;
+  /** The judge's name, or `jury(a,b,c)`, when the plan says. */
+  judge?: string;
+  /** Agreement between jurors; null when one judge graded. */
+  judgeAgreement: JudgeAgreement | null;
+  selfPreferenceRisk: { family: string; judges: string[] } | null;
+  /** Set when the evaluator is calibrated or the suite requires it. */
+  calibration: CalibrationStatus | null;
 }
 
 interface PairState {
@@ -115,6 +149,18 @@ interface PairState {
   outputTokens: number;
   latencies: number[];
   reasons: Map<string, number>;
+  /** Jurors' scores per cell, folded into a 4×4-sized coincidence matrix. */
+  jurors: CoincidenceTally | undefined;
+}
+
+function agreementOf(tally: CoincidenceTally): JudgeAgreement {
+  let alpha: number | null = null;
+  try {
+    alpha = tally.alpha({ level: "ordinal" });
+  } catch {
+    // Fewer than one pairable unit, or every juror gave one and the same grade: α is undefined.
+  }
+  return { alpha, level: "ordinal", n: tally.pairableUnits };
 }
 
 function percentile(sorted: number[], q: number): number | null {
@@ -222,6 +268,7 @@ export class MatrixAccumulator {
         outputTokens: 0,
         latencies: [],
         reasons: new Map(),
+        jurors: undefined,
       });
     }
   }
@@ -260,6 +307,12 @@ export class MatrixAccumulator {
       state.outputTokens += record.usage.outputTokens;
     }
     if (record.latencyMs !== undefined) state.latencies.push(record.latencyMs);
+    if (record.judges) {
+      state.jurors ??= new CoincidenceTally();
+      state.jurors.addUnit(
+        record.judges.map((j) => j.score).filter((v): v is number => v !== null),
+      );
+    }
     return true;
   }
 
@@ -279,6 +332,21 @@ export class MatrixAccumulator {
       const verdictPolicy = plan.verdictPolicy ?? "point";
       const minScored = plan.minScored ?? DEFAULT_MIN_SCORED;
       const interval = rateInterval?.interval ?? null;
+      const verdict = verdictFor(
+        passRate,
+        coverage,
+        {
+          threshold: plan.threshold,
+          yellowBand: plan.yellowBand,
+          minCoverage: plan.minCoverage ?? DEFAULT_MIN_COVERAGE,
+          minScored,
+          policy: verdictPolicy,
+        },
+        { scoredExamples, interval },
+      );
+      // A gate cannot rest on a judge that disagrees with people, or was never checked.
+      const uncalibrated =
+        plan.gated && plan.calibration !== undefined && plan.calibration.status !== "passed";
       return {
         feature: plan.feature,
         model: plan.model,
@@ -293,18 +361,7 @@ export class MatrixAccumulator {
         intervalMethod: rateInterval?.method ?? null,
         effectiveN: rateInterval?.effectiveN ?? null,
         scoredExamples,
-        verdict: verdictFor(
-          passRate,
-          coverage,
-          {
-            threshold: plan.threshold,
-            yellowBand: plan.yellowBand,
-            minCoverage: plan.minCoverage ?? DEFAULT_MIN_COVERAGE,
-            minScored,
-            policy: verdictPolicy,
-          },
-          { scoredExamples, interval },
-        ),
+        verdict: uncalibrated ? "insufficient" : verdict,
         verdictPolicy,
         minScored,
         threshold: plan.threshold,
@@ -334,6 +391,10 @@ export class MatrixAccumulator {
         flakyExamples: byExample.flakyExamples,
         skipped: state.skipped,
         adaptiveStop: state.adaptiveStop,
+        ...(plan.judge !== undefined ? { judge: plan.judge } : {}),
+        judgeAgreement: state.jurors ? agreementOf(state.jurors) : null,
+        selfPreferenceRisk: plan.selfPreferenceRisk ?? null,
+        calibration: plan.calibration ?? null,
       };
     });
   }

@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { calibrateCommand } from "./calibrate.js";
 import { compareCommand } from "./compare.js";
 import { mergeCommand } from "./merge.js";
 import { prompts } from "./prompts.js";
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   reportCommand,
   compareCommand,
   validate,
+  calibrateCommand,
   prompts,
   simulate,
   schema,

@@ -18,6 +18,7 @@ import { REDUCER_NAMES, type RepeatReducer } from "../../scoring/index.js";
 import { adaptiveRuleFor } from "../adaptive-rule.js";
 import { compareWithBaseline, renderBaselineSummary } from "../baseline-comparison.js";
 import { type Command, parseCommandArgs } from "../command.js";
+import { calibratePlan, selfPreferenceWarnings } from "../judge-checks.js";
 import { createProgressDisplay } from "../progress-display.js";
 import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoints.js";
 
@@ -316,19 +317,27 @@ export const runCommand: Command = {
         `evalgate: ${resume ? "resuming" : "running"} suite "${suite.name}"${shard ? ` shard ${formatShard(shard)}` : ""}: ${plan.features.length} feature(s) × ${plan.models.length} model(s), ${plan.pairs.reduce((s, p) => s + p.planned, 0)} cells${mode}\n  output: ${rel}\n`,
       );
     }
+    for (const warning of selfPreferenceWarnings(plan)) io.err(`evalgate: warning: ${warning}\n`);
+    const cache = {
+      enabled: values["no-cache"] !== true,
+      cwd: io.cwd,
+      ...(values["cache-dir"] ? { dir: values["cache-dir"] } : {}),
+    };
     let interrupted = false;
     try {
+      const calibration = await calibratePlan(plan, {
+        env: simulated?.env ?? io.env,
+        cache,
+        ...(simulated ? { reachModel: simulated.reachModel } : {}),
+      });
+      for (const line of calibration) io.err(`evalgate: calibration: ${line}\n`);
       const { result } = await runSuite({
         config,
         plan,
         outDir,
         resume,
         shard,
-        cache: {
-          enabled: values["no-cache"] !== true,
-          cwd: io.cwd,
-          ...(values["cache-dir"] ? { dir: values["cache-dir"] } : {}),
-        },
+        cache,
         env: simulated?.env ?? io.env,
         ...(simulated
           ? { reachModel: simulated.reachModel, gatewayUrl: simulated.simulator.url }

@@ -1,15 +1,22 @@
 import type { Catalog } from "../../catalog/index.js";
 import { checkCatalog, checkSuitePairings } from "../../catalog/index.js";
-import { checkConfig, type LoadedConfig, resolveSuite, sortProblems } from "../../config/index.js";
+import {
+  checkConfig,
+  type LoadedConfig,
+  resolveSuite,
+  type Suite,
+  sortProblems,
+} from "../../config/index.js";
 import { UserError, UserErrors } from "../../core/errors.js";
 import type { Example } from "../../core/types.js";
 import { loadExamples } from "../../datasets/index.js";
-import { evaluatorFromYaml } from "../../judges/index.js";
+import { type Evaluator, evaluatorFromYaml } from "../../judges/index.js";
 import {
   loadPromptRegistry,
   type PromptRegistry,
   type ResolvedDefinition,
 } from "../../prompts/index.js";
+import { judgePanelFor } from "../../runner/index.js";
 
 /** One line of the summary table: a feature × model pair of a checked suite. */
 export interface PairReport {
@@ -55,6 +62,40 @@ function checkEvaluators(config: LoadedConfig): UserError[] {
     }
   }
   return problems;
+}
+
+/**
+ * Who grades each pair of the checked suites, as `run` plans it: an evaluator's jury members
+ * and judge exist and never include the model under test, and `judge_policy: other_family`
+ * holds. One message per distinct problem.
+ */
+function checkJudgePanels(config: LoadedConfig, catalog: Catalog, suites: Suite[]): UserError[] {
+  const problems = new Map<string, UserError>();
+  for (const suite of suites) {
+    const suiteJudge = catalog.models.get(suite.judge);
+    for (const featureId of suite.features) {
+      const name = catalog.features.get(featureId)?.evaluator;
+      const loaded = name === undefined ? undefined : config.evaluators.get(name);
+      if (!loaded) continue;
+      let evaluator: Evaluator;
+      try {
+        evaluator = evaluatorFromYaml(loaded);
+      } catch {
+        continue; // reported by checkEvaluators
+      }
+      const own = evaluator.jury !== undefined || evaluator.judge !== undefined;
+      for (const modelName of suite.models) {
+        const model = catalog.models.get(modelName);
+        // Without an evaluator judge, run picks another judge for a model that is the suite's own.
+        if (!model || (!own && (!suiteJudge || suiteJudge.identifier === model.identifier))) {
+          continue;
+        }
+        const panel = judgePanelFor(featureId, model, evaluator, suiteJudge, suite, catalog);
+        if (panel instanceof UserError) problems.set(panel.message, panel);
+      }
+    }
+  }
+  return [...problems.values()];
 }
 
 /**
@@ -202,6 +243,7 @@ export async function validateConfig(
   report.suites = resolvedSuites.map((s) => s.name);
   problems.push(...checkSuitePairings(catalog, config, report.suites));
   problems.push(...checkEvaluators(config));
+  problems.push(...checkJudgePanels(config, catalog, resolvedSuites));
 
   let registry: PromptRegistry | undefined;
   try {

@@ -78,6 +78,18 @@ export const suiteSchema = z
       .describe(
         "Fewer scored examples than this gives `insufficient` instead of a verdict. Default 5.",
       ),
+    judge_policy: z
+      .enum(["any", "other_family"])
+      .default("any")
+      .describe(
+        "other_family: refuse a plan in which a judge (or juror) is of the same model family as the model it grades (self-preference). any (default): allow it, flagged as selfPreferenceRisk.",
+      ),
+    require_calibration: z
+      .boolean()
+      .default(false)
+      .describe(
+        "true: a gated feature whose evaluator has no calibration: labels is `insufficient` (its judge was never checked against human labels). Default false.",
+      ),
   })
   .describe("A named selection of features × models to evaluate.");
 

@@ -149,6 +149,31 @@ export const evaluatorFileSchema = z
       .optional()
       .describe("Judge model for this evaluator; default the suite's judge."),
     jury: jury.optional(),
+    judge_policy: z
+      .enum(["any", "other_family"])
+      .optional()
+      .describe(
+        "other_family: refuse a judge or juror of the same model family as the model under test; default: the suite's judge_policy.",
+      ),
+    calibration: z
+      .strictObject({
+        labels: z
+          .string()
+          .min(1)
+          .describe("Human-labelled responses (JSONL or CSV), relative to this file."),
+        min_agreement: z
+          .number()
+          .min(-1)
+          .max(1)
+          .default(0.6)
+          .describe(
+            "Least quadratic-weighted Cohen's κ between judge and humans for a gated run to count (default 0.6).",
+          ),
+      })
+      .optional()
+      .describe(
+        "Check the judge against human labels before a run; a gated feature whose judge falls below min_agreement is insufficient.",
+      ),
     temperature: z
       .number()
       .min(0)
