@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, rm, symlink } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { loadConfig, resolveSuite } from "../../config/index.js";
+import { findConfigFile, loadConfig, resolveSuite } from "../../config/index.js";
 import { ExitCode, UserError } from "../../core/errors.js";
 import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
 import {
@@ -22,7 +22,8 @@ const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--m
              [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE]
              [--resume DIR] [--shard I/N|ci] [--no-cache] [--cache-dir DIR] [--quiet]
 
-  --config FILE            entry configuration (default config/evalgate.yaml)
+  --config FILE            entry configuration (default: the nearest evalgate.yaml,
+                           evalgate/evalgate.yaml or config/evalgate.yaml, walking up)
   --suite NAME             suite to run (default: default_suite)
   --features a,b           only these features
   --models x,y             only these models
@@ -146,7 +147,7 @@ async function invocationFrom(
     return { invocation, outDir, resume: true };
   }
   const invocation: Invocation = {
-    config: resolve(cwd, values.config ?? "config/evalgate.yaml"),
+    config: findConfigFile(cwd, values.config),
     suite: values.suite ?? "",
     simulate: values.simulate === true || values["simulate-profile"] !== undefined,
   };

@@ -186,7 +186,9 @@ export async function validateConfig(
       `${[...unreadable].join(" and ")} could not be read, so checks that need them (prompts, datasets, compatibility) were skipped; fix the problems below and run validate again`,
     );
   }
-  const { catalog, problems: catalogProblems } = checkCatalog(config);
+  const { catalog, problems: catalogProblems } = checkCatalog(config, {
+    modelsUnreadable: unreadable.has("models"),
+  });
   problems.push(...catalogProblems);
 
   const suites =

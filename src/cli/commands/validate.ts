@@ -1,11 +1,9 @@
-import { resolve } from "node:path";
+import { findConfigFile } from "../../config/index.js";
 import { ExitCode, UserErrors } from "../../core/errors.js";
 import { alignColumns } from "../../reports/index.js";
 import { type CliIO, type Command, parseCommandArgs } from "../command.js";
 import { type PairReport, type ValidationReport, validateConfig } from "./validate-checks.js";
 import { validateDefinitionsTree } from "./validate-definitions.js";
-
-export const DEFAULT_CONFIG_FILE = "config/evalgate.yaml";
 
 const USAGE = [
   "evalgate validate [--config FILE] [--suite NAME]",
@@ -49,7 +47,7 @@ export const validate: Command = {
       definitions: { type: "string" },
     });
     if (values.definitions !== undefined) return validateDefinitionsTree(values.definitions, io);
-    const configFile = resolve(io.cwd, values.config ?? DEFAULT_CONFIG_FILE);
+    const configFile = findConfigFile(io.cwd, values.config);
     const report = await validateConfig(configFile, { suite: values.suite, env: io.env });
     io.out(formatSummary(report));
     if (report.problems.length > 0) throw new UserErrors(report.problems);
