@@ -204,13 +204,8 @@ export const runCommand: Command = {
         `${timestamp(new Date())}-${suite.name}${shard ? `-shard${shard.index}of${shard.total}` : ""}`,
       );
 
-    try {
-      await mkdir(outDir, { recursive: true });
-    } catch (err) {
-      throw new UserError(
-        `cannot create the output folder ${outDir}: ${(err as Error).message}; choose another --out`,
-      );
-    }
+    // The run folder is created by runSuite once the simulator profile and every key
+    // variable are known good, so a mistake there leaves no half folder behind.
     const simulated = invocation.simulate
       ? await startSimulatedEndpoints(
           config,
