@@ -246,6 +246,16 @@ describe("evalgate prompts list", () => {
     const result = await run(["prompts", "list"], join(project, "src", "deep"));
     expect(result.err).toBe("");
     expect(result.out).toMatch(/chat\/explain_code\s+base\s+1\.0\.0/);
+    await writeFile(join(project, "inputs.json"), JSON.stringify({ code: "x = 1" }));
+    const rendered = await run(
+      ["prompts", "render", "--prompt", "chat/explain_code", "--family", "mistral"].concat([
+        "--inputs",
+        join(project, "inputs.json"),
+      ]),
+      join(project, "src"),
+    );
+    expect(rendered.err).toBe("");
+    expect(JSON.parse(rendered.out).messages).toEqual([{ role: "user", content: "x = 1" }]);
   });
 
   it("with no --definitions and no config anywhere above, says where it looked", async () => {

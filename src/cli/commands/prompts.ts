@@ -92,11 +92,14 @@ function listText(prompts: PromptSummary[], root: string): string {
 async function definitionsDir(
   io: CliIO,
   values: { definitions?: string | undefined; config?: string | undefined },
-): Promise<string> {
-  if (values.definitions !== undefined) return resolve(io.cwd, values.definitions);
+): Promise<{ dir: string; gatewayVersion?: GatewayVersion }> {
+  if (values.definitions !== undefined) return { dir: resolve(io.cwd, values.definitions) };
   const entryFile = findConfigFile(io.cwd, values.config);
   const entry = await loadYamlFile(entryFile, entryFileSchema);
-  return resolve(dirname(entryFile), entry.value.definitions);
+  return {
+    dir: resolve(dirname(entryFile), entry.value.definitions),
+    gatewayVersion: entry.value.gateway_version,
+  };
 }
 
 async function listCommand(argv: string[], io: CliIO): Promise<number> {
@@ -105,7 +108,7 @@ async function listCommand(argv: string[], io: CliIO): Promise<number> {
     config: { type: "string" },
     json: { type: "boolean" },
   });
-  const registry = await loadPromptRegistry(await definitionsDir(io, values));
+  const registry = await loadPromptRegistry((await definitionsDir(io, values)).dir);
   const summaries = registry.list();
   if (values.json) {
     const json = summaries.map((p) => ({
@@ -158,8 +161,13 @@ async function renderCommand(argv: string[], io: CliIO): Promise<number> {
   const promptId = required(values.prompt, "--prompt ID");
   const chain = familyChainFromArgument(required(values.family, "--family FAMILY"));
   const inputsFile = resolve(io.cwd, required(values.inputs, "--inputs FILE.json"));
-  const gatewayVersion = gatewayVersionArgument(values["gateway-version"]);
-  const registry = await loadPromptRegistry(await definitionsDir(io, values), { gatewayVersion });
+  const source = await definitionsDir(io, values);
+  // `--gateway-version` wins; else the configuration's `gateway_version`, as `run` uses it.
+  const gatewayVersion =
+    values["gateway-version"] === undefined && source.gatewayVersion !== undefined
+      ? source.gatewayVersion
+      : gatewayVersionArgument(values["gateway-version"]);
+  const registry = await loadPromptRegistry(source.dir, { gatewayVersion });
   const inputs = await readInputs(inputsFile);
   const resolved = registry.resolve(promptId, chain, values.version);
   const rendered = registry.render(resolved, inputs, undefined, { file: inputsFile });
