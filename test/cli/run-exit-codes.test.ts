@@ -6,7 +6,6 @@
 import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  BUNDLED_CONFIG,
   closedPort,
   readManifest,
   readRecords,
@@ -43,10 +42,15 @@ models:
   claude-3-5-sonnet-judge: { role: judge, quality: 0.95 }
 `,
     );
+    // The test's own suite, so editing the bundled demo's suites cannot break it.
+    const entry = await writeRunConfig(temp.dir, {
+      suites:
+        "  gated:\n    features: [code_generations]\n    models: [mistral-7b-vllm]\n    gate: true\n",
+    });
     const r = await run([
       "run",
       "--config",
-      BUNDLED_CONFIG,
+      entry,
       "--suite",
       "gated",
       "--features",
@@ -67,7 +71,9 @@ models:
   });
 
   describe("exits 2 for usage and config errors, naming the problem", () => {
-    const base = ["run", "--config", BUNDLED_CONFIG, "--simulate", "--no-cache", "--quiet"];
+    const base = ["run", "--config", "evalgate.yaml", "--simulate", "--no-cache", "--quiet"];
+    const suites =
+      "  demo:\n    features: [code_generations]\n    models: [mistral-7b-vllm]\n  gated:\n    features: [code_generations]\n    models: [mistral-7b-vllm]\n    gate: true\n";
 
     it.each([
       ["an unknown flag", ["--bogus"], /Unknown option '--bogus'[\s\S]*usage: evalgate run/],
@@ -77,6 +83,7 @@ models:
       ["a malformed --limit", ["--limit", "0"], /--limit takes a whole number/],
     ])("%s", async (_what, extra, message) => {
       temp = await tempDir();
+      await writeRunConfig(temp.dir, { suites });
       const r = await run([...base, ...extra, "--out", "out"]);
       expect(r.err).toMatch(message);
       expect(r.code).toBe(2);
@@ -85,6 +92,7 @@ models:
 
     it("an --out folder that cannot be created", async () => {
       temp = await tempDir();
+      await writeRunConfig(temp.dir, { suites });
       await writeText(temp.path("a-file"), "not a folder\n");
       const r = await run([...base, "--limit", "1", "--out", "a-file/run"]);
       expect(r.err).toMatch(
