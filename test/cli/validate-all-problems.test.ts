@@ -1,8 +1,12 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/evalgate.js";
 import { checkExamples } from "../../src/datasets/index.js";
 import { type TempConfig, writeTempConfig } from "../config/temp-config.js";
 import { collectingIO } from "../support/cli-io.js";
+import { readmeBlocks } from "../support/readme-blocks.js";
 
 const GOOD = '{"inputs": {"code": "print(1)"}, "outputs": {"output": "prints 1"}}';
 
@@ -44,9 +48,11 @@ describe("validate reports every problem in one run", () => {
     expect(result.err).toContain(`  - ${file}:6: example "`);
     expect(result.err).toContain(`  - ${file}:7: same inputs as the example at line 1`);
     // Two models share the definition: its render problem is found once.
-    expect(result.out).toContain(
-      "invalid: 5 problem(s) in 1 file(s) (4 dataset, 1 render); 2 feature × model pair(s) in 1 suite(s), 6 example render(s) checked\n",
-    );
+    const summary =
+      "invalid: 5 problem(s) in 1 file(s) (4 dataset, 1 render); 2 feature × model pair(s) in 1 suite(s), 6 example render(s) checked\n";
+    expect(result.out).toContain(summary);
+    // The README shows this very line.
+    expect((await readmeBlocks("### `evalgate validate`"))[2]).toBe(summary);
     expect(result.out).toMatch(/explain\s+mistral-local\s+\S+\s+1\.0\.0\s+3\s+5 problem\(s\)/);
   });
 
@@ -75,6 +81,23 @@ describe("validate reports every problem in one run", () => {
     });
     expect(list[1]!.file).toBe(`${result.dir}/evalgate.yaml`);
     expect(list[1]!.message).toContain('"nope-model"');
+  });
+
+  it("prints the README's --json example for a scaffolded project with a broken line 3", async () => {
+    const project = await mkdtemp(join(tmpdir(), "evalgate-readme-json-"));
+    try {
+      expect(await main(["init"], collectingIO(project).io)).toBe(0);
+      const file = join(project, "evalgate", "datasets", "explain_code.jsonl");
+      const lines = (await readFile(file, "utf8")).split("\n");
+      lines[2] = "not json";
+      await writeFile(file, lines.join("\n"));
+      const io = collectingIO(project);
+      expect(await main(["validate", "--json"], io.io)).toBe(2);
+      const example = (await readmeBlocks("### `evalgate validate`"))[3]!;
+      expect(io.out().replaceAll(project, "/repo")).toBe(example);
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
   });
 
   it("--json on a valid config prints [] and exits 0", async () => {
