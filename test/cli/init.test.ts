@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { main } from "../../src/cli/evalgate.js";
 import { collectingIO } from "../support/cli-io.js";
 
@@ -32,6 +33,9 @@ describe("evalgate init", () => {
     expect(await readFile(join(dir, ".gitlab-ci.yml"), "utf8")).toBe(
       "# Written by `evalgate init`: runs the evalgate job defined in evalgate/gitlab-ci.yml.\ninclude:\n  - local: evalgate/gitlab-ci.yml\n",
     );
+    const job = parse(await readFile(join(dir, "evalgate", "gitlab-ci.yml"), "utf8")).evalgate;
+    expect(job.script).toEqual(["npm ci", "npx evalgate validate", "npx evalgate run"]);
+    expect(job.artifacts).toEqual({ when: "always", expire_in: "30 days", paths: ["reports/"] });
     const dataset = (await readFile(join(dir, "evalgate/datasets/explain_code.jsonl"), "utf8"))
       .trim()
       .split("\n")
