@@ -46,7 +46,10 @@ export interface CatalogCheck {
 }
 
 /** Build the catalog, collecting model and feature problems instead of throwing. */
-export function checkCatalog(config: LoadedConfig): CatalogCheck {
+export function checkCatalog(
+  config: LoadedConfig,
+  options: { modelsUnreadable?: boolean } = {},
+): CatalogCheck {
   const problems: UserError[] = [];
   const { models: modelsYaml } = config;
   const overrides = modelsYaml.value.families ?? {};
@@ -94,7 +97,10 @@ export function checkCatalog(config: LoadedConfig): CatalogCheck {
   const features = featureSettingsOf(
     config,
     {
-      isKnown: (family) => familyChainFor(family, overrides) !== undefined,
+      // A models file that did not parse may add the family under families:; calling the
+      // family unknown then would be a second error for the one mistake already reported.
+      isKnown: (family) =>
+        options.modelsUnreadable === true || familyChainFor(family, overrides) !== undefined,
       known: families,
       modelsFile: modelsYaml.file,
     },

@@ -1,4 +1,5 @@
 export { didYouMean } from "./did-you-mean.js";
+export { CONFIG_FILE_PLACES, findConfigFile } from "./discover-config.js";
 export { configFileSchemas, configJsonSchemas, jsonSchemaFor } from "./json-schemas.js";
 export {
   type ConfigCheck,

@@ -2,7 +2,12 @@ import { CsvError, type Info, parse } from "csv-parse";
 import { UserError } from "../core/errors.js";
 import type { Example } from "../core/types.js";
 import { openDatasetStream } from "./dataset-file.js";
-import { DuplicateIdGuard, exampleIdFor } from "./example-record.js";
+import {
+  DuplicateIdGuard,
+  exampleIdFor,
+  exampleOrSkip,
+  type ProblemSink,
+} from "./example-record.js";
 
 const REFERENCE_COLUMNS = ["reference", "expected"] as const;
 
@@ -106,7 +111,11 @@ function rowToExample(file: string, line: number, header: CsvHeader, record: str
 }
 
 /** Header row required; values stay strings; rows whose values are all empty are skipped. */
-export async function* readCsvExamples(file: string, limit: number): AsyncGenerator<Example> {
+export async function* readCsvExamples(
+  file: string,
+  limit: number,
+  onProblem?: ProblemSink,
+): AsyncGenerator<Example> {
   if (limit <= 0) return;
   const stream = await openDatasetStream(file);
   const parser = stream.pipe(
@@ -124,8 +133,13 @@ export async function* readCsvExamples(file: string, limit: number): AsyncGenera
         continue;
       }
       if (row.record.every((value) => value === "")) continue;
-      const example = rowToExample(file, line, header, row.record);
-      ids.check(example);
+      const current = header;
+      const example = exampleOrSkip(onProblem, () => {
+        const read = rowToExample(file, line, current, row.record);
+        ids.check(read);
+        return read;
+      });
+      if (example === undefined) continue;
       yield example;
       if (++yielded >= limit) return;
     }

@@ -134,6 +134,23 @@ export function recordToExample(record: unknown, where: RecordLocation): Example
 }
 
 /**
+ * Where readers send a bad record's problem when the caller wants them all (validate): the
+ * record is skipped and reading goes on. Without a sink the first problem is thrown.
+ */
+export type ProblemSink = ((problem: UserError) => void) | undefined;
+
+export function exampleOrSkip(onProblem: ProblemSink, make: () => Example): Example | undefined {
+  if (onProblem === undefined) return make();
+  try {
+    return make();
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    onProblem(err);
+    return undefined;
+  }
+}
+
+/**
  * Remembers every id seen in one file so a repeated id is reported with both lines. Ids are
  * short strings, so even 100k examples cost only a few megabytes.
  */

@@ -1,7 +1,12 @@
 import { UserError } from "../core/errors.js";
 import type { Example } from "../core/types.js";
 import { openDatasetStream } from "./dataset-file.js";
-import { DuplicateIdGuard, recordToExample } from "./example-record.js";
+import {
+  DuplicateIdGuard,
+  exampleOrSkip,
+  type ProblemSink,
+  recordToExample,
+} from "./example-record.js";
 
 /**
  * V8's messages quote a snippet of the offending text (`"hello worl"... is not valid JSON`);
@@ -41,7 +46,11 @@ export function completeLines(text: string, onLine: (line: string) => void): str
  * parses a line only when its example is asked for (so `--limit` never reads past its lines
  * and a broken line is reported after every example before it).
  */
-export async function* readJsonlExamples(file: string, limit: number): AsyncGenerator<Example> {
+export async function* readJsonlExamples(
+  file: string,
+  limit: number,
+  onProblem?: ProblemSink,
+): AsyncGenerator<Example> {
   if (limit <= 0) return;
   const stream = await openDatasetStream(file);
   const ids = new DuplicateIdGuard(file);
@@ -51,6 +60,9 @@ export async function* readJsonlExamples(file: string, limit: number): AsyncGene
     lineNumber++;
     const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, "") : raw;
     if (line.trim() === "") return undefined;
+    return exampleOrSkip(onProblem, () => parseLine(line));
+  };
+  const parseLine = (line: string): Example => {
     let record: unknown;
     try {
       record = JSON.parse(line);

@@ -3,7 +3,12 @@ import { z } from "zod";
 import { parseYamlText } from "../config/index.js";
 import type { Example } from "../core/types.js";
 import { unreadable } from "./dataset-file.js";
-import { DuplicateIdGuard, recordToExample } from "./example-record.js";
+import {
+  DuplicateIdGuard,
+  exampleOrSkip,
+  type ProblemSink,
+  recordToExample,
+} from "./example-record.js";
 
 // The list itself is checked here; each item is checked by recordToExample so YAML and JSONL
 // give the same messages for the same mistakes.
@@ -15,7 +20,11 @@ const exampleListSchema = z.array(z.unknown(), {
 });
 
 /** YAML needs the whole document to parse, so this reads the file at once; use JSONL for large sets. */
-export async function* readYamlExamples(file: string, limit: number): AsyncGenerator<Example> {
+export async function* readYamlExamples(
+  file: string,
+  limit: number,
+  onProblem?: ProblemSink,
+): AsyncGenerator<Example> {
   if (limit <= 0) return;
   let text: string;
   try {
@@ -28,12 +37,11 @@ export async function* readYamlExamples(file: string, limit: number): AsyncGener
   const items = loaded.value.slice(0, limit);
   for (const [index, item] of items.entries()) {
     const positionOf = (path: readonly (string | number)[]) => loaded.positionOf([index, ...path]);
-    const example = recordToExample(item, {
-      file,
-      line: positionOf([]).line ?? 1,
-      positionOf,
+    const example = exampleOrSkip(onProblem, () => {
+      const read = recordToExample(item, { file, line: positionOf([]).line ?? 1, positionOf });
+      ids.check(read);
+      return read;
     });
-    ids.check(example);
-    yield example;
+    if (example !== undefined) yield example;
   }
 }

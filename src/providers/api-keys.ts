@@ -8,7 +8,7 @@ import type { CatalogModel } from "../core/types.js";
  */
 
 /** Where the catalog is usually written; used only to point the user at the right file. */
-const MODELS_FILE_HINT = "config/models.yaml";
+const MODELS_FILE_HINT = "models.yaml";
 
 /**
  * The key named by `envName`, or throws a UserError naming the variable and `owner` (a

@@ -210,6 +210,11 @@ class BedrockConverseClient implements ModelClient {
     const input: ConverseCommandInput = { modelId: this.model.servedName, messages };
     if (system.length > 0) input.system = system;
     if (Object.keys(inferenceConfig).length > 0) input.inferenceConfig = inferenceConfig;
+    // Model-specific fields (Anthropic's top_k, …) that Converse forwards to the model.
+    const extra = params["additionalModelRequestFields"];
+    if (extra !== null && typeof extra === "object" && !Array.isArray(extra)) {
+      input.additionalModelRequestFields = extra as never;
+    }
     const format = request.responseFormat;
     if (useTool && format) {
       input.toolConfig = {

@@ -61,5 +61,19 @@ export function buildChatBody(
     body["logprobs"] = true;
     body["top_logprobs"] = request.logprobs.topLogprobs;
   }
+  mergeExtraBody(body, params["extra_body"]);
   return body;
+}
+
+/**
+ * `extra_body` is the escape hatch for server options evalgate does not know: merged into the
+ * body as given, to every server (the user named the server). `model` and `messages` stay
+ * evalgate's, since replacing them would no longer evaluate the configured prompt and model.
+ */
+function mergeExtraBody(body: Record<string, unknown>, extra: unknown): void {
+  if (extra === null || typeof extra !== "object" || Array.isArray(extra)) return;
+  for (const [key, value] of Object.entries(extra)) {
+    if (key === "model" || key === "messages") continue;
+    body[key] = value;
+  }
 }

@@ -91,7 +91,13 @@ async function startManifest(options: RunSuiteOptions): Promise<RunManifest> {
       `${outDir} already holds a run; continue it with --resume ${outDir}, or choose another --out`,
     );
   }
-  await mkdir(outDir, { recursive: true });
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    throw new UserError(
+      `cannot create the output folder ${outDir}: ${(err as Error).message}; choose another --out`,
+    );
+  }
   const startedAt = new Date();
   const manifest: RunManifest = {
     schemaVersion: RUN_MANIFEST_SCHEMA_VERSION,
@@ -176,7 +182,6 @@ async function adaptiveSchedule(
 
 export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult> {
   const { plan, env } = options;
-  const manifest = await startManifest(options);
   const viaGateway = plan.suite.viaGateway;
   const gateway = viaGateway ? gatewaySettings(options.config, options.gatewayUrl) : undefined;
   const judgeModels = [
@@ -220,6 +225,14 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
       }),
     );
   }
+  // Only now, with every client made (a missing key variable throws above), does the run
+  // folder appear: a mistake found before the first call leaves nothing behind.
+  const manifest = await startManifest(options).catch(async (err: unknown) => {
+    queues.close();
+    watchdog.close();
+    await Promise.all([...raw.values()].map((c) => c.close?.()));
+    throw err;
+  });
   // A model that is also another model's judge shares one client and queue, as it would in
   // production: its judge calls get priority through the judge wrapper below.
   const judges = new Map<string, Judge>();

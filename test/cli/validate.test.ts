@@ -131,6 +131,41 @@ describe("evalgate validate", () => {
   it("says where the config is missing", async () => {
     const run = collectingIO("/nonexistent-dir");
     expect(await main(["validate"], run.io)).toBe(2);
-    expect(run.err()).toContain("/nonexistent-dir/config/evalgate.yaml: file not found");
+    expect(run.err()).toContain(
+      "no evalgate configuration found; looked for evalgate.yaml, evalgate/evalgate.yaml, config/evalgate.yaml in /nonexistent-dir and every folder above it:\n    /nonexistent-dir/evalgate.yaml\n    /nonexistent-dir/evalgate/evalgate.yaml\n    /nonexistent-dir/config/evalgate.yaml\n    /evalgate.yaml\n",
+    );
+    expect(run.err()).toContain(
+      "Run `evalgate init` to create evalgate/evalgate.yaml here, or pass --config FILE",
+    );
+  });
+});
+
+describe("one root error per mistake", () => {
+  it("a models.yaml that does not parse does not make its new family unknown in features.yaml", async () => {
+    const { writeTempConfig, VALID_FILES } = await import("../config/temp-config.js");
+    const config = await writeTempConfig({
+      "models.yaml": `families:
+  granite: [granite, llama3]
+models:
+  - name: granite-vllm
+    family: granite
+    identifier: custom_openai/ibm-granite/granite-3.1-8b-instruct
+    endpoint: http://localhost:8000/v1
+    params: { temperature: 0.1, top_kk: 40 }
+`,
+      "features.yaml": VALID_FILES["features.yaml"]!.replace(
+        "compatible_families: [mistral, mixtral]",
+        "compatible_families: [granite, mistral]",
+      ),
+    });
+    try {
+      const io = collectingIO(config.dir);
+      expect(await main(["validate"], io.io)).toBe(2);
+      expect(io.err()).toContain("1 problem(s) found:\n");
+      expect(io.err()).toContain(`models.yaml:8:33: models[0].params: unknown key "top_kk"`);
+      expect(io.err()).not.toContain("granite");
+    } finally {
+      await config.cleanup();
+    }
   });
 });

@@ -1,9 +1,10 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { familyChainFromArgument } from "../../src/cli/commands/prompts.js";
 import { main } from "../../src/cli/evalgate.js";
+import { VALID_FILES } from "../config/temp-config.js";
 import { collectingIO } from "../support/cli-io.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "definitions");
@@ -231,9 +232,36 @@ describe("evalgate prompts list", () => {
     });
   });
 
-  it("defaults to config/prompts under the working directory", async () => {
+  it("without --definitions, uses the definitions folder of the config found walking up", async () => {
+    const project = join(work, "discovered");
+    await mkdir(join(project, "evalgate", "prompts", "chat", "explain_code", "base"), {
+      recursive: true,
+    });
+    await writeFile(join(project, "evalgate", "evalgate.yaml"), VALID_FILES["evalgate.yaml"]!);
+    await writeFile(
+      join(project, "evalgate", "prompts", "chat", "explain_code", "base", "1.0.0.yml"),
+      "name: Explain\nunit_primitive: explain_code\nprompt_template:\n  user: '{{ code }}'\n",
+    );
+    await mkdir(join(project, "src", "deep"), { recursive: true });
+    const result = await run(["prompts", "list"], join(project, "src", "deep"));
+    expect(result.err).toBe("");
+    expect(result.out).toMatch(/chat\/explain_code\s+base\s+1\.0\.0/);
+    await writeFile(join(project, "inputs.json"), JSON.stringify({ code: "x = 1" }));
+    const rendered = await run(
+      ["prompts", "render", "--prompt", "chat/explain_code", "--family", "mistral"].concat([
+        "--inputs",
+        join(project, "inputs.json"),
+      ]),
+      join(project, "src"),
+    );
+    expect(rendered.err).toBe("");
+    expect(JSON.parse(rendered.out).messages).toEqual([{ role: "user", content: "x = 1" }]);
+  });
+
+  it("with no --definitions and no config anywhere above, says where it looked", async () => {
     const result = await run(["prompts", "list"], work);
-    expectUserFailure(result, join(work, "config", "prompts"));
+    expectUserFailure(result, `no evalgate configuration found`);
+    expect(result.err).toContain(join(work, "evalgate", "evalgate.yaml"));
   });
 
   it("a missing or unknown sub-command exits 2 with usage", async () => {

@@ -1,6 +1,7 @@
 import type { Command } from "../command.js";
 import { calibrateCommand } from "./calibrate.js";
 import { compareCommand } from "./compare.js";
+import { init } from "./init.js";
 import { mergeCommand } from "./merge.js";
 import { prompts } from "./prompts.js";
 import { reportCommand } from "./report.js";
@@ -23,4 +24,5 @@ export const commands: readonly Command[] = [
   prompts,
   simulate,
   schema,
+  init,
 ];

@@ -1,6 +1,12 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { familyChainFor } from "../../catalog/index.js";
-import { GATEWAY_VERSIONS, type GatewayVersion } from "../../config/index.js";
+import {
+  entryFileSchema,
+  findConfigFile,
+  GATEWAY_VERSIONS,
+  type GatewayVersion,
+  loadYamlFile,
+} from "../../config/index.js";
 import { type SourcePosition, UserError, UserErrors } from "../../core/errors.js";
 import { readUserFile } from "../../core/user-files.js";
 import {
@@ -12,11 +18,9 @@ import {
 import { alignColumns } from "../../reports/index.js";
 import { type CliIO, type Command, parseCommandArgs } from "../command.js";
 
-const DEFAULT_DEFINITIONS = "config/prompts";
-
 const USAGE = [
-  "evalgate prompts list [--definitions DIR] [--json]",
-  "       evalgate prompts render [--definitions DIR] --prompt ID --family FAMILY[,FAMILY...] [--version CONSTRAINT] [--gateway-version current|2026-03|2026-02|2026-01] --inputs FILE.json",
+  "evalgate prompts list [--definitions DIR | --config FILE] [--json]",
+  "       evalgate prompts render [--definitions DIR | --config FILE] --prompt ID --family FAMILY[,FAMILY...] [--version CONSTRAINT] [--gateway-version current|2026-03|2026-02|2026-01] --inputs FILE.json",
 ].join("\n");
 
 /**
@@ -81,14 +85,30 @@ function listText(prompts: PromptSummary[], root: string): string {
   return `${alignColumns(rows)}\n`;
 }
 
+/**
+ * `--definitions DIR` as given; else the `definitions` folder of the config (`--config`, or
+ * the one found walking up from the working directory).
+ */
+async function definitionsDir(
+  io: CliIO,
+  values: { definitions?: string | undefined; config?: string | undefined },
+): Promise<{ dir: string; gatewayVersion?: GatewayVersion }> {
+  if (values.definitions !== undefined) return { dir: resolve(io.cwd, values.definitions) };
+  const entryFile = findConfigFile(io.cwd, values.config);
+  const entry = await loadYamlFile(entryFile, entryFileSchema);
+  return {
+    dir: resolve(dirname(entryFile), entry.value.definitions),
+    gatewayVersion: entry.value.gateway_version,
+  };
+}
+
 async function listCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(prompts, argv, {
     definitions: { type: "string" },
+    config: { type: "string" },
     json: { type: "boolean" },
   });
-  const registry = await loadPromptRegistry(
-    resolve(io.cwd, values.definitions ?? DEFAULT_DEFINITIONS),
-  );
+  const registry = await loadPromptRegistry((await definitionsDir(io, values)).dir);
   const summaries = registry.list();
   if (values.json) {
     const json = summaries.map((p) => ({
@@ -131,6 +151,7 @@ function gatewayVersionArgument(value: string | undefined): GatewayVersion {
 async function renderCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(prompts, argv, {
     definitions: { type: "string" },
+    config: { type: "string" },
     prompt: { type: "string" },
     family: { type: "string" },
     version: { type: "string" },
@@ -140,11 +161,13 @@ async function renderCommand(argv: string[], io: CliIO): Promise<number> {
   const promptId = required(values.prompt, "--prompt ID");
   const chain = familyChainFromArgument(required(values.family, "--family FAMILY"));
   const inputsFile = resolve(io.cwd, required(values.inputs, "--inputs FILE.json"));
-  const gatewayVersion = gatewayVersionArgument(values["gateway-version"]);
-  const registry = await loadPromptRegistry(
-    resolve(io.cwd, values.definitions ?? DEFAULT_DEFINITIONS),
-    { gatewayVersion },
-  );
+  const source = await definitionsDir(io, values);
+  // `--gateway-version` wins; else the configuration's `gateway_version`, as `run` uses it.
+  const gatewayVersion =
+    values["gateway-version"] === undefined && source.gatewayVersion !== undefined
+      ? source.gatewayVersion
+      : gatewayVersionArgument(values["gateway-version"]);
+  const registry = await loadPromptRegistry(source.dir, { gatewayVersion });
   const inputs = await readInputs(inputsFile);
   const resolved = registry.resolve(promptId, chain, values.version);
   const rendered = registry.render(resolved, inputs, undefined, { file: inputsFile });

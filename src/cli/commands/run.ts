@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, rm, symlink } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { loadConfig, resolveSuite } from "../../config/index.js";
+import { findConfigFile, loadConfig, resolveSuite } from "../../config/index.js";
 import { ExitCode, UserError } from "../../core/errors.js";
 import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
 import {
@@ -28,7 +28,8 @@ const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--m
              [--baseline DIR]
              [--reduce mean|median|majority|worst|pass^k] [--adaptive [--seed N] [--confidence P]]
 
-  --config FILE            entry configuration (default config/evalgate.yaml)
+  --config FILE            entry configuration (default: the nearest evalgate.yaml,
+                           evalgate/evalgate.yaml or config/evalgate.yaml, walking up)
   --suite NAME             suite to run (default: default_suite)
   --features a,b           only these features
   --models x,y             only these models
@@ -170,7 +171,7 @@ async function invocationFrom(
     return { invocation, outDir, resume: true };
   }
   const invocation: Invocation = {
-    config: resolve(cwd, values.config ?? "config/evalgate.yaml"),
+    config: findConfigFile(cwd, values.config),
     suite: values.suite ?? "",
     simulate: values.simulate === true || values["simulate-profile"] !== undefined,
   };
@@ -278,13 +279,8 @@ export const runCommand: Command = {
         `${timestamp(new Date())}-${suite.name}${shard ? `-shard${shard.index}of${shard.total}` : ""}`,
       );
 
-    try {
-      await mkdir(outDir, { recursive: true });
-    } catch (err) {
-      throw new UserError(
-        `cannot create the output folder ${outDir}: ${(err as Error).message}; choose another --out`,
-      );
-    }
+    // The run folder is created by runSuite once the simulator profile and every key
+    // variable are known good, so a mistake there leaves no half folder behind.
     const simulated = invocation.simulate
       ? await startSimulatedEndpoints(
           config,

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { basename, extname, resolve } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { checkCatalog } from "../../catalog/index.js";
-import { checkConfig } from "../../config/index.js";
+import { checkConfig, findConfigFile } from "../../config/index.js";
 import { ExitCode, UserError, UserErrors } from "../../core/errors.js";
 import {
   type AnswerKeyEntry,
@@ -16,9 +16,6 @@ import { type CliIO, type Command, parseCommandArgs } from "../command.js";
 
 const USAGE =
   "evalgate simulate [--port N] [--host 127.0.0.1] [--profile FILE] [--config FILE] [--definitions DIR] [--dataset [FEATURE=]FILE ...]";
-
-const DEFAULT_PROFILE = "config/simulator-profile.yaml";
-const DEFAULT_CONFIG = "config/evalgate.yaml";
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 8080;
@@ -38,6 +35,16 @@ function datasetArg(arg: string, cwd: string): [string, string] {
     return [arg.slice(0, eq), resolve(cwd, arg.slice(eq + 1))];
   const file = resolve(cwd, arg);
   return [basename(file, extname(file)), file];
+}
+
+/** The simulator serves without a config (every model middling), so none found is no error. */
+function optionalConfigFile(cwd: string, given: string | undefined): string | undefined {
+  try {
+    return findConfigFile(cwd, given);
+  } catch (err) {
+    if (given === undefined && err instanceof UserError) return undefined;
+    throw err;
+  }
 }
 
 /** Stops on SIGINT/SIGTERM; the listeners are removed so repeated in-process runs do not leak. */
@@ -75,9 +82,12 @@ export const simulate: Command = {
     };
     const notes: string[] = [];
 
+    const configFile = optionalConfigFile(io.cwd, values.config);
+    // As `run --simulate` does: the profile beside the entry file, unless one is named.
+    const besideConfig =
+      configFile === undefined ? undefined : join(dirname(configFile), "simulator-profile.yaml");
     const profileFile =
-      values.profile ??
-      (existsSync(resolve(io.cwd, DEFAULT_PROFILE)) ? DEFAULT_PROFILE : undefined);
+      values.profile ?? (besideConfig && existsSync(besideConfig) ? besideConfig : undefined);
     let profile: SimulatorProfile = {};
     if (profileFile !== undefined) {
       profile = await loadSimulatorProfile(resolve(io.cwd, profileFile));
@@ -87,8 +97,6 @@ export const simulate: Command = {
 
     // The catalog tells the simulator which catalog model a served name means, the family
     // chains for gateway rendering, and (unless --dataset is given) the features' datasets.
-    const configFile =
-      values.config ?? (existsSync(resolve(io.cwd, DEFAULT_CONFIG)) ? DEFAULT_CONFIG : undefined);
     let datasets: [string, string][] = (values.dataset ?? []).map((d) => datasetArg(d, io.cwd));
     if (configFile !== undefined) {
       // Lenient on purpose: a missing evaluator must not stop the simulator from serving.

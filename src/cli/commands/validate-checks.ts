@@ -9,7 +9,7 @@ import {
 } from "../../config/index.js";
 import { UserError, UserErrors } from "../../core/errors.js";
 import type { Example } from "../../core/types.js";
-import { loadExamples } from "../../datasets/index.js";
+import { checkExamples } from "../../datasets/index.js";
 import { type Evaluator, evaluatorFromYaml } from "../../judges/index.js";
 import {
   loadPromptRegistry,
@@ -31,12 +31,29 @@ export interface PairReport {
   incompatibleAllowed: boolean;
 }
 
+/**
+ * What kind of check found a problem, for `validate --json` consumers: `config` (a file's
+ * syntax, keys or a reference between files), `catalog` (families, identifiers, endpoints),
+ * `suite`, `evaluator`, `prompt` (a definition that does not load or resolve), `dataset`
+ * (a bad record or an unusable file), `render` (examples that do not render).
+ */
+export type ProblemCode =
+  | "config"
+  | "catalog"
+  | "suite"
+  | "evaluator"
+  | "prompt"
+  | "dataset"
+  | "render";
+
 export interface ValidationReport {
   /** Absolute path of the entry file. */
   configFile: string;
   suites: string[];
   pairs: PairReport[];
   problems: UserError[];
+  /** The kind of check behind each problem (problems of no listed kind are `config`). */
+  codes: Map<UserError, ProblemCode>;
   /** Not wrong, but worth knowing (e.g. an API key variable not set in this shell). */
   warnings: string[];
 }
@@ -137,7 +154,8 @@ interface PairContext {
   config: LoadedConfig;
   catalog: Catalog;
   registry: PromptRegistry | undefined;
-  examplesOf: (feature: string) => Promise<Example[] | undefined>;
+  examplesOf: (feature: string) => Promise<{ examples: Example[]; problems: number } | undefined>;
+  tag: (code: ProblemCode, found: UserError[]) => UserError[];
   /** Problems already reported for a definition × dataset, so shared prompts are checked once. */
   rendered: Map<string, number>;
 }
@@ -178,18 +196,23 @@ async function checkPair(
       if (ctx.rendered.has(key)) continue;
       ctx.rendered.set(key, 1);
       problems.push(
-        new UserError(
-          `feature "${featureId}" with model "${modelName}" (family chain ${model.familyChain.join(" → ") || "(none)"}): ${p.message}`,
-          feature.position,
-        ),
+        ...ctx.tag("prompt", [
+          new UserError(
+            `feature "${featureId}" with model "${modelName}" (family chain ${model.familyChain.join(" → ") || "(none)"}): ${p.message}`,
+            feature.position,
+          ),
+        ]),
       );
     }
     return report;
   }
   report.promptFile = resolved.file;
   report.version = resolved.version;
-  const examples = await ctx.examplesOf(featureId);
-  if (!examples) return report;
+  const dataset = await ctx.examplesOf(featureId);
+  if (!dataset) return report;
+  const { examples } = dataset;
+  // Bad records belong to the dataset, but the pair cannot be called OK while it has them.
+  report.problems += dataset.problems;
   report.examplesChecked = examples.length;
   const key = `render:${resolved.file}:${featureId}`;
   const seen = ctx.rendered.get(key);
@@ -197,7 +220,7 @@ async function checkPair(
     report.problems += seen;
     return report;
   }
-  const found = renderExamples(ctx.registry, resolved, examples, model.params);
+  const found = ctx.tag("render", renderExamples(ctx.registry, resolved, examples, model.params));
   ctx.rendered.set(key, found.length);
   fail(found);
   return report;
@@ -218,7 +241,12 @@ export async function validateConfig(
     suites: [],
     pairs: [],
     problems,
+    codes: new Map(),
     warnings: [],
+  };
+  const tag = (code: ProblemCode, found: UserError[]): UserError[] => {
+    for (const problem of found) report.codes.set(problem, code);
+    return found;
   };
   if (!config) return { ...report, problems: sortProblems(problems) };
   report.configFile = config.entryFile;
@@ -227,8 +255,10 @@ export async function validateConfig(
       `${[...unreadable].join(" and ")} could not be read, so checks that need them (prompts, datasets, compatibility) were skipped; fix the problems below and run validate again`,
     );
   }
-  const { catalog, problems: catalogProblems } = checkCatalog(config);
-  problems.push(...catalogProblems);
+  const { catalog, problems: catalogProblems } = checkCatalog(config, {
+    modelsUnreadable: unreadable.has("models"),
+  });
+  problems.push(...tag("catalog", catalogProblems));
 
   const suites =
     options.suite === undefined ? Object.keys(config.entry.value.suites) : [options.suite];
@@ -236,14 +266,14 @@ export async function validateConfig(
     try {
       return [resolveSuite(config, name)];
     } catch (err) {
-      problems.push(...problemsOf(err));
+      problems.push(...tag("suite", problemsOf(err)));
       return [];
     }
   });
   report.suites = resolvedSuites.map((s) => s.name);
-  problems.push(...checkSuitePairings(catalog, config, report.suites));
-  problems.push(...checkEvaluators(config));
-  problems.push(...checkJudgePanels(config, catalog, resolvedSuites));
+  problems.push(...tag("suite", checkSuitePairings(catalog, config, report.suites)));
+  problems.push(...tag("evaluator", checkEvaluators(config)));
+  problems.push(...tag("suite", checkJudgePanels(config, catalog, resolvedSuites)));
 
   let registry: PromptRegistry | undefined;
   try {
@@ -251,25 +281,27 @@ export async function validateConfig(
       gatewayVersion: config.gatewayVersion,
     });
   } catch (err) {
-    problems.push(...problemsOf(err));
+    problems.push(...tag("prompt", problemsOf(err)));
   }
-  const loadedExamples = new Map<string, Promise<Example[] | undefined>>();
+  const loadedExamples = new Map<
+    string,
+    Promise<{ examples: Example[]; problems: number } | undefined>
+  >();
+  // By file: features sharing a dataset must not list its bad records twice.
   const examplesOf = (featureId: string) => {
-    let pending = loadedExamples.get(featureId);
+    const file = catalog.features.get(featureId)?.dataset;
+    if (file === undefined) return Promise.resolve(undefined);
+    let pending = loadedExamples.get(file);
     if (!pending) {
-      const file = catalog.features.get(featureId)?.dataset;
-      pending =
-        file === undefined
-          ? Promise.resolve(undefined)
-          : loadExamples(file).catch((err: unknown) => {
-              problems.push(...problemsOf(err));
-              return undefined;
-            });
-      loadedExamples.set(featureId, pending);
+      pending = checkExamples(file).then((checked) => {
+        problems.push(...tag("dataset", checked.problems));
+        return { examples: checked.examples, problems: checked.problems.length };
+      });
+      loadedExamples.set(file, pending);
     }
     return pending;
   };
-  const ctx: PairContext = { config, catalog, registry, examplesOf, rendered: new Map() };
+  const ctx: PairContext = { config, catalog, registry, examplesOf, tag, rendered: new Map() };
   const seenPairs = new Set<string>();
   for (const suite of resolvedSuites) {
     for (const featureId of suite.features) {

@@ -11,6 +11,30 @@ export const modelParamsSchema = z
     seed: z.number().int().optional().describe("Sampling seed, where the server supports it."),
     frequency_penalty: z.number().min(-2).max(2).optional().describe("OpenAI frequency penalty."),
     presence_penalty: z.number().min(-2).max(2).optional().describe("OpenAI presence penalty."),
+    top_k: z
+      .number()
+      .int()
+      .min(-1)
+      .optional()
+      .describe("vLLM / OpenAI-compatible: sample from the k most likely tokens (-1: all)."),
+    min_p: z.number().min(0).max(1).optional().describe("vLLM: minimum token probability (0–1)."),
+    repetition_penalty: z
+      .number()
+      .positive()
+      .optional()
+      .describe("vLLM: penalty above 1 discourages repeating tokens (1: none)."),
+    extra_body: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "OpenAI-compatible servers: fields merged into the JSON request body as given (server-specific options such as guided_json or chat_template_kwargs).",
+      ),
+    additionalModelRequestFields: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "Bedrock: model-specific fields passed to Converse as additionalModelRequestFields (e.g. top_k for Anthropic models).",
+      ),
   })
   .describe("Request parameters for this model; a prompt definition's model.params override them.");
 
