@@ -29,6 +29,7 @@ const CHECKED_ELSEWHERE: [RegExp, string][] = [
   [/^# yaml-language-server: \$schema=schemas\/models\.schema\.json\n$/, "an editor comment line"],
   [/^# features\.yaml\n/, "test/catalog/feature-metadata.test.ts"],
   [/^name: code_correctness\n/, "test/judges/readme-evaluator.test.ts"],
+  [/^name: answer_quality\n/, "test/cli/readme-calibrate.test.ts"],
 ];
 
 function kindOf(block: ReadmeBlock): Kind {
