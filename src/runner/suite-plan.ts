@@ -289,7 +289,14 @@ export async function planSuite(
       repeats,
     },
     models: [...models, ...judgeModels.filter((j) => !models.includes(j))],
-    features: features.map((f) => ({ ...f, position: undefined, dataset: undefined })),
+    // No absolute paths: CI jobs of one pipeline check out in different folders
+    // (/builds/<runner>/<n>/…), and their shards must still merge.
+    features: features.map((f) => ({
+      ...f,
+      position: undefined,
+      dataset: undefined,
+      compatibilitySource: f.compatibilitySource && { key: f.compatibilitySource.key },
+    })),
     judges: Object.fromEntries([...judgeOf].map(([m, j]) => [m, j.name])),
     evaluators: Object.fromEntries([...evaluators].map(([name, e]) => [name, evaluatorHash(e)])),
     prompts: pairs.map((p) => ({

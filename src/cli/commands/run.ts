@@ -300,6 +300,14 @@ export const runCommand: Command = {
       );
       return ExitCode.incomplete;
     }
+    if (report.gateOutcome.failed && shard) {
+      // A shard holds a slice of each feature's examples, so its verdicts are not the run's:
+      // only `evalgate merge` of every shard gates.
+      io.err(
+        `evalgate run: shard ${formatShard(shard)} does not gate; \`evalgate merge\` of all shards gives the verdicts\n`,
+      );
+      return ExitCode.ok;
+    }
     if (report.gateOutcome.failed) {
       const names = report.gateOutcome.failures.map(
         (f) => `${f.feature} × ${f.model} (${f.verdict})`,
