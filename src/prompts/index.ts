@@ -42,6 +42,7 @@ export {
   type PromptSummary,
   type ResolvedDefinition,
 } from "./prompt-registry.js";
+export { type PromptSource, promptSourceFiles } from "./prompt-sources.js";
 export type { InputsSource } from "./render-definition.js";
 export {
   definitionTemplates,

@@ -258,3 +258,35 @@ export function includedTemplateNames(ast: TemplateAst): (string | null)[] {
   visit(ast.body);
   return names;
 }
+
+/** The literal text a computed include name starts with (`'a/' ~ x` → `a/`), else "". */
+function literalPrefix(expr: Expr): string {
+  if (expr.kind === "const") return typeof expr.value === "string" ? expr.value : "";
+  if (expr.kind === "concat" && expr.items[0]) return literalPrefix(expr.items[0]);
+  if (expr.kind === "binary" && expr.op === "+") return literalPrefix(expr.left);
+  return "";
+}
+
+/**
+ * For each include whose name is computed at render time (the `null`s of
+ * `includedTemplateNames`), the literal start of that name: the folder it can load from.
+ */
+export function computedIncludePrefixes(ast: TemplateAst): string[] {
+  const prefixes: string[] = [];
+  const visit = (stmts: readonly Stmt[]) => {
+    for (const stmt of stmts) {
+      if (stmt.kind === "include") {
+        const t = stmt.template;
+        const items = t.kind === "list" || t.kind === "tuple" ? t.items : [t];
+        for (const item of items) {
+          if (!(item.kind === "const" && typeof item.value === "string")) {
+            prefixes.push(literalPrefix(item));
+          }
+        }
+      }
+      for (const inner of statementBodies(stmt)) visit(inner);
+    }
+  };
+  visit(ast.body);
+  return prefixes;
+}

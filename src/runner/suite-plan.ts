@@ -347,7 +347,14 @@ export async function planSuite(
       repeats,
     },
     models: [...models, ...judgeModels.filter((j) => !models.includes(j))],
-    features: features.map((f) => ({ ...f, position: undefined, dataset: undefined })),
+    // No absolute paths: CI jobs of one pipeline check out in different folders
+    // (/builds/<runner>/<n>/…), and their shards must still merge.
+    features: features.map((f) => ({
+      ...f,
+      position: undefined,
+      dataset: undefined,
+      compatibilitySource: f.compatibilitySource && { key: f.compatibilitySource.key },
+    })),
     judges: Object.fromEntries([...judgeOf].map(([m, j]) => [m, j.name])),
     // Only when an evaluator names its own judges, so earlier runs keep their hash.
     panels: ownJudges

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, rm, symlink } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
+import { buildCatalog } from "../../catalog/index.js";
 import { findConfigFile, loadConfig, resolveSuite } from "../../config/index.js";
 import { ExitCode, UserError } from "../../core/errors.js";
 import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
@@ -17,6 +18,7 @@ import {
 import { REDUCER_NAMES, type RepeatReducer } from "../../scoring/index.js";
 import { adaptiveRuleFor } from "../adaptive-rule.js";
 import { compareWithBaseline, renderBaselineSummary } from "../baseline-comparison.js";
+import { describeChangedSince, featuresChangedSince } from "../changed-since.js";
 import { type Command, parseCommandArgs } from "../command.js";
 import { calibratePlan, selfPreferenceWarnings } from "../judge-checks.js";
 import { createProgressDisplay } from "../progress-display.js";
@@ -24,7 +26,7 @@ import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoi
 
 const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--models x,y] [--limit N]
              [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE]
-             [--resume DIR] [--shard I/N|ci] [--no-cache] [--cache-dir DIR] [--quiet]
+             [--resume DIR] [--shard I/N|ci] [--changed-since REF] [--no-cache] [--cache-dir DIR] [--quiet]
              [--baseline DIR]
              [--reduce mean|median|majority|worst|pass^k] [--adaptive [--seed N] [--confidence P]]
 
@@ -44,6 +46,7 @@ const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--m
   --simulate-profile FILE  simulator profile (latency, faults, limits, quality); implies --simulate
   --resume DIR             finish an interrupted run; skips every cell already in its journal
   --shard I/N | ci         run shard I of N (ci: from CI_NODE_INDEX/CI_NODE_TOTAL)
+  --changed-since REF      only features whose prompts, partials, dataset or evaluator changed since git REF
   --no-cache               neither read nor write the response cache
   --cache-dir DIR          response cache folder (default .evalgate-cache)
   --quiet                  no progress output
@@ -68,6 +71,7 @@ const options = {
   "simulate-profile": { type: "string" },
   resume: { type: "string" },
   shard: { type: "string" },
+  "changed-since": { type: "string" },
   "no-cache": { type: "boolean" },
   "cache-dir": { type: "string" },
   quiet: { type: "boolean" },
@@ -154,6 +158,7 @@ async function invocationFrom(
       "out",
       "simulate",
       "simulate-profile",
+      "changed-since",
     ].filter((k) => values[k as keyof typeof values] !== undefined);
     if (conflicting.length > 0) {
       throw new UserError(
@@ -256,6 +261,21 @@ export const runCommand: Command = {
     const config = await loadConfig(invocation.config);
     const suite = resolveSuite(config, invocation.suite || undefined);
     invocation.suite = suite.name;
+    const changedSince = values["changed-since"];
+    if (changedSince !== undefined) {
+      const known = buildCatalog(config).features;
+      // Unknown names are left for the plan, which reports them with a suggestion.
+      const candidates = (invocation.features ?? suite.features).flatMap((id) => {
+        const feature = known.get(id);
+        return feature ? [feature] : [];
+      });
+      const changes = await featuresChangedSince(changedSince, config, candidates);
+      io.err(describeChangedSince(changes));
+      invocation.features = [
+        ...changes.features.map((f) => f.feature),
+        ...(invocation.features ?? suite.features).filter((id) => !known.has(id)),
+      ];
+    }
     const shard: Shard | undefined = invocation.shard ? parseShard(invocation.shard) : undefined;
     const selection: RunSelection = {
       ...(invocation.features ? { features: invocation.features } : {}),
@@ -381,6 +401,20 @@ export const runCommand: Command = {
         `evalgate run: ${broken.length} feature × model pair(s) could not be evaluated because calls to ${models} failed (${reasons}); see the reasons in ${join(rel, "journal.jsonl")}, fix the endpoint, then run again${again}\n`,
       );
       return ExitCode.incomplete;
+    }
+    if (changedSince !== undefined && invocation.features?.length === 0) {
+      io.err(
+        `evalgate run: nothing to evaluate: no prompt, partial, dataset or evaluator of suite "${suite.name}" changed since ${changedSince}\n`,
+      );
+      return ExitCode.ok;
+    }
+    if (report.gateOutcome.failed && shard) {
+      // A shard holds a slice of each feature's examples, so its verdicts are not the run's:
+      // only `evalgate merge` of every shard gates.
+      io.err(
+        `evalgate run: shard ${formatShard(shard)} does not gate; \`evalgate merge\` of all shards gives the verdicts\n`,
+      );
+      return ExitCode.ok;
     }
     const baseline = baselineDir
       ? await compareWithBaseline(baselineDir, outDir, plan.catalog, io)
