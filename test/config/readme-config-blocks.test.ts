@@ -29,6 +29,7 @@ const CHECKED_ELSEWHERE: [RegExp, string][] = [
   [/^# yaml-language-server: \$schema=schemas\/models\.schema\.json\n$/, "an editor comment line"],
   [/^# features\.yaml\n/, "test/catalog/feature-metadata.test.ts"],
   [/^name: code_correctness\n/, "test/judges/readme-evaluator.test.ts"],
+  [/^include:\n {2}- local: ci\/gitlab-ci\.yml/, "test/ci/gitlab-pipeline.test.ts"],
   [/^name: answer_quality\n/, "test/cli/readme-calibrate.test.ts"],
 ];
 
