@@ -4,6 +4,17 @@
  * merge shard folders. See docs/drafts/runner.md.
  */
 export { isAbortError, sleep } from "./abort-signals.js";
+export {
+  type CacheUsage,
+  cacheUsage,
+  checkCacheDir,
+  clearCache,
+  DEFAULT_CACHE_MAX_BYTES,
+  formatSize,
+  type PruneResult,
+  parseSize,
+  pruneCache,
+} from "./cache-maintenance.js";
 export { BACKSTOP_GRACE_MS, CallWatchdog, type CallWatchdogOptions } from "./call-watchdog.js";
 export {
   EndpointQueue,
@@ -43,8 +54,10 @@ export {
   planCells,
 } from "./plan-cells.js";
 export {
+  type CacheIdentityOptions,
   type CacheKeyParts,
   type CacheStats,
+  cacheIdentityFor,
   cacheKeyFor,
   DEFAULT_CACHE_DIR,
   ResponseCache,

@@ -11,12 +11,13 @@ import { UserError } from "../core/errors.js";
 import type { CatalogModel, ModelClient } from "../core/types.js";
 import { createEvaluatorJudge, type Judge } from "../judges/index.js";
 import { createModelClient, type GatewaySettings } from "../providers/index.js";
+import { checkCacheDir, DEFAULT_CACHE_MAX_BYTES, pruneCache } from "./cache-maintenance.js";
 import { CallWatchdog } from "./call-watchdog.js";
 import { EndpointQueues } from "./endpoint-queue.js";
 import { createCellExecutor } from "./execute-cell.js";
 import { JournalWriter, journalPathIn } from "./journal.js";
 import { type PlannedCell, planCells } from "./plan-cells.js";
-import { ResponseCache } from "./response-cache.js";
+import { type CacheStats, cacheIdentityFor, ResponseCache } from "./response-cache.js";
 import { loadResumeState, skipFinished } from "./resume-run.js";
 import { RetryPolicy } from "./retry-policy.js";
 import { inFlightLimitFor, type RunCellsResult, type RunProgress, runCells } from "./run-cells.js";
@@ -38,11 +39,13 @@ export interface RunSuiteOptions {
   /** Continue the run already in `outDir` (its config hash must match). */
   resume: boolean;
   shard?: Shard | undefined;
-  cache: { enabled: boolean; dir?: string; cwd: string };
+  /** `maxBytes`: after the run, the oldest entries are pruned down to it (default 500 MB). */
+  cache: { enabled: boolean; dir?: string; cwd: string; maxBytes?: number };
   env: NodeJS.ProcessEnv;
   /**
    * The model as this run reaches it (`--simulate` swaps endpoint and credentials). Queues
-   * and the cache key on the result, so simulated answers are never served to a real run.
+   * key on the result; the cache keys on the catalog model's identity plus "simulated", so
+   * simulated answers are never served to a real run.
    */
   reachModel?: (model: CatalogModel) => CatalogModel;
   /** Replace the gateway URL of evalgate.yaml (`--simulate` in gateway mode). */
@@ -57,6 +60,8 @@ export interface RunSuiteOptions {
 export interface RunSuiteResult {
   manifest: RunManifest;
   result: RunCellsResult;
+  /** Cache hits, misses and writes of this session, and how many entries the bound pruned. */
+  cache: CacheStats & { dir: string; enabled: boolean; pruned: number };
 }
 
 /** The pair fields run.json keeps (the resolved definition is reduced to file and version). */
@@ -140,6 +145,13 @@ function secretValues(models: Iterable<CatalogModel>, env: NodeJS.ProcessEnv, to
 
 export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult> {
   const { plan, env } = options;
+  const cache = new ResponseCache({
+    enabled: options.cache.enabled,
+    cwd: options.cache.cwd,
+    ...(options.cache.dir ? { dir: options.cache.dir } : {}),
+  });
+  // Before run.json: a bad --cache-dir is a usage error that leaves no run folder behind.
+  if (cache.enabled) checkCacheDir(cache.dir);
   const manifest = await startManifest(options);
   const viaGateway = plan.suite.viaGateway;
   const gateway = viaGateway ? gatewaySettings(options.config, options.gatewayUrl) : undefined;
@@ -151,11 +163,6 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   const queues = new EndpointQueues();
   const retry = new RetryPolicy();
   const watchdog = new CallWatchdog();
-  const cache = new ResponseCache({
-    enabled: options.cache.enabled,
-    cwd: options.cache.cwd,
-    ...(options.cache.dir ? { dir: options.cache.dir } : {}),
-  });
   const raw = new Map<string, ModelClient>();
   const scheduled = new Map<string, ModelClient>();
   for (const catalogModel of allModels) {
@@ -178,6 +185,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
         cache,
         watchdog,
         servedName: model.servedName,
+        modelIdentity: cacheIdentityFor(catalogModel, {
+          viaGateway: useGateway !== undefined,
+          simulated: options.reachModel !== undefined,
+        }),
         priority: isJudgeOnly ? 1 : 0,
       }),
     );
@@ -273,7 +284,17 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       backoff: () => retry.state(),
     });
-    return { manifest, result };
+    let pruned = 0;
+    if (cache.enabled) {
+      const maxBytes = options.cache.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+      // A cache that cannot be pruned (read-only, removed meanwhile) is no reason to fail a run.
+      pruned = (await pruneCache(cache.dir, maxBytes).catch(() => ({ removed: 0 }))).removed;
+    }
+    return {
+      manifest,
+      result,
+      cache: { ...cache.stats(), dir: cache.dir, enabled: cache.enabled, pruned },
+    };
   } finally {
     await journal.close();
     queues.close();

@@ -1,4 +1,5 @@
 import type { Command } from "../command.js";
+import { cacheCommand } from "./cache.js";
 import { mergeCommand } from "./merge.js";
 import { prompts } from "./prompts.js";
 import { reportCommand } from "./report.js";
@@ -19,4 +20,5 @@ export const commands: readonly Command[] = [
   prompts,
   simulate,
   schema,
+  cacheCommand,
 ];

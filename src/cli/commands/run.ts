@@ -7,6 +7,7 @@ import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
 import {
   formatShard,
   parseShard,
+  parseSize,
   planSuite,
   type RunSelection,
   readRunManifest,
@@ -20,7 +21,8 @@ import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoi
 
 const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--models x,y] [--limit N]
              [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE]
-             [--resume DIR] [--shard I/N|ci] [--no-cache] [--cache-dir DIR] [--quiet]
+             [--resume DIR] [--shard I/N|ci] [--no-cache] [--cache-dir DIR]
+             [--cache-max-size SIZE] [--quiet]
 
   --config FILE            entry configuration (default config/evalgate.yaml)
   --suite NAME             suite to run (default: default_suite)
@@ -35,6 +37,7 @@ const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--m
   --shard I/N | ci         run shard I of N (ci: from CI_NODE_INDEX/CI_NODE_TOTAL)
   --no-cache               neither read nor write the response cache
   --cache-dir DIR          response cache folder (default .evalgate-cache)
+  --cache-max-size SIZE    after the run, prune the oldest cache entries down to SIZE (default 500MB)
   --quiet                  no progress output
 
 exit codes: 0 ok, 1 a gate failed, 2 usage or configuration error, 3 run could not complete`;
@@ -53,6 +56,7 @@ const options = {
   shard: { type: "string" },
   "no-cache": { type: "boolean" },
   "cache-dir": { type: "string" },
+  "cache-max-size": { type: "string" },
   quiet: { type: "boolean" },
 } as const;
 
@@ -183,6 +187,10 @@ export const runCommand: Command = {
   usage,
   async run(argv, io) {
     const values = parseRunArgs(argv);
+    const cacheMaxBytes =
+      values["cache-max-size"] === undefined
+        ? undefined
+        : parseSize("--cache-max-size", values["cache-max-size"]);
     const { invocation, outDir: givenOut, resume } = await invocationFrom(values, io.cwd, io.env);
     const config = await loadConfig(invocation.config);
     const suite = resolveSuite(config, invocation.suite || undefined);
@@ -243,8 +251,9 @@ export const runCommand: Command = {
       );
     }
     let interrupted = false;
+    let calls = "";
     try {
-      const { result } = await runSuite({
+      const { result, cache } = await runSuite({
         config,
         plan,
         outDir,
@@ -254,6 +263,7 @@ export const runCommand: Command = {
           enabled: values["no-cache"] !== true,
           cwd: io.cwd,
           ...(values["cache-dir"] ? { dir: values["cache-dir"] } : {}),
+          ...(cacheMaxBytes !== undefined ? { maxBytes: cacheMaxBytes } : {}),
         },
         env: simulated?.env ?? io.env,
         ...(simulated
@@ -264,6 +274,14 @@ export const runCommand: Command = {
         invocation: { ...invocation },
       });
       interrupted = result.interrupted;
+      // Says what a cached rerun saved; the simulator's own count proves it made no calls.
+      const cacheNote = cache.enabled
+        ? `cache: ${cache.hits} hit(s), ${cache.misses} miss(es)${cache.pruned > 0 ? `, ${cache.pruned} old entr(ies) pruned` : ""}`
+        : "cache: off";
+      const simNote = simulated
+        ? ` · simulator: ${simulated.simulator.stats().requests} request(s)`
+        : "";
+      calls = `${cacheNote}${simNote}\n`;
     } finally {
       progress.finish();
       process.off("SIGINT", onSignal);
@@ -281,6 +299,7 @@ export const runCommand: Command = {
     });
     io.out(renderVerdictTable(report.entries));
     io.out(`\nreport: ${join(rel, "summary.md")} · records: ${join(rel, "journal.jsonl")}\n`);
+    io.out(calls);
     if (!report.complete) {
       io.err(
         `evalgate run: the run is incomplete (${interrupted ? "interrupted" : "cells missing"}); finish it with: ${resumeCommand}\n`,
