@@ -43,6 +43,7 @@ export {
   readJournal,
   truncateTornTail,
 } from "./journal.js";
+export { dropJournalRecords, isEndpointDown } from "./journal-compaction.js";
 export { type MergeResult, mergeRuns } from "./merge-runs.js";
 export {
   cellIdFor,
@@ -80,6 +81,7 @@ export {
   type RunProgress,
   runCells,
 } from "./run-cells.js";
+export { acquireRunLock, LOCK_FILE, type RunLock } from "./run-lock.js";
 export {
   newRunId,
   RUN_MANIFEST_FILE,

@@ -221,6 +221,13 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
     if (!exhausted) await iterator.return?.();
   }
 
+  // Every planned cell has started: wait for them, but a Ctrl-C now must still apply the
+  // grace period and cancel, or long calls would hold the run (and exit 0) past it.
+  while (!stopping && inFlight.size > 0) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
   if (stopping && inFlight.size > 0) {
     // The caps' timers are cancelled once raced, or they keep the process alive for graceMs.
     const caps = new AbortController();

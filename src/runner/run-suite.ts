@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { LoadedConfig } from "../config/index.js";
 import { UserError } from "../core/errors.js";
-import type { CatalogModel, ModelClient } from "../core/types.js";
+import type { CatalogModel, CellRecord, ModelClient } from "../core/types.js";
 import { createEvaluatorJudge, type Judge } from "../judges/index.js";
 import { createModelClient, type GatewaySettings } from "../providers/index.js";
 import { checkCacheDir, DEFAULT_CACHE_MAX_BYTES, pruneCache } from "./cache-maintenance.js";
@@ -16,11 +16,13 @@ import { CallWatchdog } from "./call-watchdog.js";
 import { EndpointQueues } from "./endpoint-queue.js";
 import { createCellExecutor } from "./execute-cell.js";
 import { JournalWriter, journalPathIn } from "./journal.js";
+import { dropJournalRecords, isEndpointDown } from "./journal-compaction.js";
 import { type PlannedCell, planCells } from "./plan-cells.js";
 import { type CacheStats, cacheIdentityFor, ResponseCache } from "./response-cache.js";
 import { loadResumeState, skipFinished } from "./resume-run.js";
 import { RetryPolicy } from "./retry-policy.js";
 import { inFlightLimitFor, type RunCellsResult, type RunProgress, runCells } from "./run-cells.js";
+import { acquireRunLock } from "./run-lock.js";
 import {
   newRunId,
   RUN_MANIFEST_SCHEMA_VERSION,
@@ -52,6 +54,10 @@ export interface RunSuiteOptions {
   gatewayUrl?: string;
   signal?: AbortSignal;
   graceMs?: number;
+  /** Consecutive connection/auth failures after which an endpoint counts as down. Default 5. */
+  breakAfter?: number;
+  /** With `resume`: drop every `error` record first so those cells run again (retry-errors). */
+  retryErrors?: boolean;
   onProgress?(progress: RunProgress): void;
   /** How the run was invoked, stored in run.json so `--resume` can repeat it. */
   invocation: Record<string, unknown>;
@@ -62,6 +68,10 @@ export interface RunSuiteResult {
   result: RunCellsResult;
   /** Cache hits, misses and writes of this session, and how many entries the bound pruned. */
   cache: CacheStats & { dir: string; enabled: boolean; pruned: number };
+  /** Endpoints whose circuit breaker opened in this session. */
+  downEndpoints: string[];
+  /** Records dropped from the journal before resuming, so their cells ran again. */
+  retried: number;
 }
 
 /** The pair fields run.json keeps (the resolved definition is reduced to file and version). */
@@ -144,7 +154,6 @@ function secretValues(models: Iterable<CatalogModel>, env: NodeJS.ProcessEnv, to
 }
 
 export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult> {
-  const { plan, env } = options;
   const cache = new ResponseCache({
     enabled: options.cache.enabled,
     cwd: options.cache.cwd,
@@ -152,6 +161,28 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   });
   // Before run.json: a bad --cache-dir is a usage error that leaves no run folder behind.
   if (cache.enabled) checkCacheDir(cache.dir);
+  await mkdir(options.outDir, { recursive: true });
+  const lock = acquireRunLock(options.outDir);
+  try {
+    let retried = 0;
+    if (options.resume) {
+      // Cells that never reached a down endpoint always run again; retry-errors adds every error.
+      const drop = options.retryErrors
+        ? (r: CellRecord) => r.status === "error"
+        : (r: CellRecord) => isEndpointDown(r);
+      retried = (await dropJournalRecords(options.outDir, drop)).dropped;
+    }
+    return { ...(await runLocked(options, cache)), retried };
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  options: RunSuiteOptions,
+  cache: ResponseCache,
+): Promise<Omit<RunSuiteResult, "retried">> {
+  const { plan, env } = options;
   const manifest = await startManifest(options);
   const viaGateway = plan.suite.viaGateway;
   const gateway = viaGateway ? gatewaySettings(options.config, options.gatewayUrl) : undefined;
@@ -160,7 +191,9 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   const allModels = [...new Set([...plan.models, ...judgeModels])];
   const underTest = new Set(plan.models.map((m) => m.name));
 
-  const queues = new EndpointQueues();
+  const queues = new EndpointQueues(
+    options.breakAfter !== undefined ? { breakAfter: options.breakAfter } : {},
+  );
   const retry = new RetryPolicy();
   const watchdog = new CallWatchdog();
   const raw = new Map<string, ModelClient>();
@@ -294,6 +327,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
       manifest,
       result,
       cache: { ...cache.stats(), dir: cache.dir, enabled: cache.enabled, pruned },
+      downEndpoints: queues.down(),
     };
   } finally {
     await journal.close();

@@ -3,6 +3,7 @@ import { cacheCommand } from "./cache.js";
 import { mergeCommand } from "./merge.js";
 import { prompts } from "./prompts.js";
 import { reportCommand } from "./report.js";
+import { retryErrorsCommand } from "./retry-errors.js";
 import { runCommand } from "./run.js";
 import { schema } from "./schema.js";
 import { simulate } from "./simulate.js";
@@ -21,4 +22,5 @@ export const commands: readonly Command[] = [
   simulate,
   schema,
   cacheCommand,
+  retryErrorsCommand,
 ];

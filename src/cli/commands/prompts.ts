@@ -164,6 +164,21 @@ export const prompts: Command = {
   name: "prompts",
   summary: "list prompt definitions, or render one exactly as it would be sent",
   usage: USAGE,
+  flags: [
+    [
+      "--definitions DIR",
+      "prompt definitions folder in the gateway layout (default config/prompts)",
+    ],
+    ["--json", "list: print the definitions as JSON"],
+    ["--prompt ID", "render: the prompt id, e.g. chat/explain_code"],
+    [
+      "--family FAMILY[,FAMILY...]",
+      "render: a family (its built-in fallback chain) or the chain itself",
+    ],
+    ["--version CONSTRAINT", "render: poetry-style version constraint (default ^1.0.0)"],
+    ["--gateway-version V", "render: follow an older gateway's rendering rules (default current)"],
+    ["--inputs FILE.json", "render: one JSON object of template variables"],
+  ],
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === "list") return listCommand(rest, io);
