@@ -26,6 +26,8 @@ export interface RunProgress {
   etaMs: number | undefined;
   elapsedMs: number;
   backoff: BackoffState | undefined;
+  /** The longest Retry-After pause an endpoint is in now, when known. */
+  pausedForMs?: number;
   /** True once an interruption was requested: in-flight cells are finishing. */
   stopping: boolean;
 }
@@ -47,6 +49,8 @@ export interface RunCellsOptions {
   onProgress?(progress: RunProgress): void;
   /** Shown in progress events, e.g. `() => retryPolicy.state()`. */
   backoff?(): BackoffState;
+  /** Shown in progress events: the longest endpoint pause now, e.g. from the queues. */
+  pausedForMs?(): number;
   now?: () => number;
 }
 
@@ -135,6 +139,7 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
         remaining !== undefined && rate > 0 ? (Math.max(0, remaining) / rate) * 1000 : undefined,
       elapsedMs,
       backoff: options.backoff?.(),
+      ...(options.pausedForMs ? { pausedForMs: options.pausedForMs() } : {}),
       stopping,
     });
   }

@@ -316,6 +316,7 @@ async function runLocked(
       ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       backoff: () => retry.state(),
+      pausedForMs: () => Math.max(0, ...queues.states().map((q) => q.pausedForMs)),
     });
     let pruned = 0;
     if (cache.enabled) {
