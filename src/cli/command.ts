@@ -11,6 +11,8 @@ export interface CliIO {
   /** Working directory against which relative paths in arguments resolve. */
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Colour in stdout's text (see terminal-colour.ts); tests leave it off. */
+  colour?: boolean;
 }
 
 /** One `evalgate <name>` command. `run` returns the process exit code. */

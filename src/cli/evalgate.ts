@@ -3,6 +3,7 @@ import { EvalgateError, ExitCode } from "../core/errors.js";
 import { escapeControl } from "../core/terminal-text.js";
 import { type CliIO, type Command, helpFor } from "./command.js";
 import { commands } from "./commands/index.js";
+import { colourEnabled } from "./terminal-colour.js";
 
 function helpText(list: readonly Command[]): string {
   const width = Math.max(0, ...list.map((c) => c.name.length));
@@ -23,6 +24,7 @@ export function processIO(): CliIO {
     isTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
     env: process.env,
+    colour: colourEnabled(Boolean(process.stdout.isTTY), process.env),
   };
 }
 

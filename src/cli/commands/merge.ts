@@ -3,6 +3,7 @@ import { ExitCode, UserError } from "../../core/errors.js";
 import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
 import { mergeRuns } from "../../runner/index.js";
 import { type Command, displayPath, parseCommandArgs } from "../command.js";
+import { paintVerdicts } from "../terminal-colour.js";
 
 const usage = "evalgate merge DIR... --out DIR";
 
@@ -30,7 +31,8 @@ export const mergeCommand: Command = {
     );
     const report = await writeRunReports(result.outDir);
     const rel = displayPath(io.cwd, result.outDir);
-    io.out(renderVerdictTable(report.entries));
+    const table = renderVerdictTable(report.entries);
+    io.out(io.colour ? paintVerdicts(table) : table);
     io.out(
       `\nmerged ${positionals.length} folder(s), ${result.records} records${result.duplicates ? ` (${result.duplicates} duplicates kept once)` : ""} into ${rel}\n`,
     );

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { ExitCode } from "../../core/errors.js";
 import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
 import { type Command, displayPath, JSON_FLAG, parseCommandArgs, printJson } from "../command.js";
+import { paintVerdicts } from "../terminal-colour.js";
 
 const usage = "evalgate report [DIR] [--json]   (default: reports/latest)";
 
@@ -34,7 +35,8 @@ export const reportCommand: Command = {
         entries: report.entries,
       });
     } else {
-      io.out(renderVerdictTable(report.entries));
+      const table = renderVerdictTable(report.entries);
+      io.out(io.colour ? paintVerdicts(table) : table);
       io.out(`\nreport: ${displayPath(io.cwd, resolve(dir, "summary.md"))}\n`);
     }
     if (code === ExitCode.incomplete) {

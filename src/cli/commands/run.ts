@@ -19,6 +19,7 @@ import { type CliIO, type Command, displayPath, parseCommandArgs, printJson } fr
 import { createProgressDisplay } from "../progress-display.js";
 import { runOutcome } from "../run-outcome.js";
 import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoints.js";
+import { paintVerdicts } from "../terminal-colour.js";
 
 const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--models x,y] [--limit N]
              [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE]
@@ -393,7 +394,8 @@ export async function executeRun(
       entries: report.entries,
     });
   } else {
-    io.out(renderVerdictTable(report.entries));
+    const table = renderVerdictTable(report.entries);
+    io.out(io.colour ? paintVerdicts(table) : table);
     io.out(`\nreport: ${join(rel, "summary.md")} · records: ${join(rel, "journal.jsonl")}\n`);
     io.out(calls);
   }
