@@ -23,7 +23,6 @@ describe("colour", () => {
     expect(painted).toBe(
       "feature  model   verdict\ncode     red-ish \x1b[32mgreen\x1b[0m   \nchat     m       \x1b[31mred\x1b[0m\n",
     );
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping SGR codes
     expect(painted.replace(/\x1b\[\d+m/g, "")).toBe(table);
   });
 
