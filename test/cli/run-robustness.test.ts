@@ -89,6 +89,50 @@ describe("a lock on the run folder", () => {
   });
 });
 
+/** A config whose code_generations feature reads `dataset` (the others: the bundled ones). */
+async function configWithDataset(dataset: string): Promise<string> {
+  const features = readFileSync(join(CONFIG_DIR, "features.yaml"), "utf8")
+    .replace("dataset: ../datasets/code_generations.jsonl", `dataset: ${dataset}`)
+    .replaceAll("dataset: ../datasets/", `dataset: ${join(ROOT, "datasets")}/`);
+  await writeText(temp.path("features.yaml"), features);
+  const entry = await writeRunConfig(temp.dir, {
+    suites: "  s:\n    features: [code_generations]\n    models: [mistral-7b-vllm]\n",
+  });
+  await writeFile(
+    entry,
+    readFileSync(entry, "utf8").replace(
+      join(CONFIG_DIR, "features.yaml"),
+      temp.path("features.yaml"),
+    ),
+  );
+  return entry;
+}
+
+describe("an empty dataset", () => {
+  it("stops the run before it starts (exit 2) naming the file, not 'insufficient 0/0'", async () => {
+    temp = await tempDir();
+    const dataset = await writeText(temp.path("empty.jsonl"), "");
+    const entry = await configWithDataset(dataset);
+    const r = await run([
+      "run",
+      "--config",
+      entry,
+      "--simulate",
+      "--no-cache",
+      "--quiet",
+      "--out",
+      "o",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      new RegExp(
+        `^evalgate run: 1 problem\\(s\\) found:\n {2}- ${temp.path("features.yaml")}:\\d+:\\d+: dataset ${dataset} of feature "code_generations" has no examples; add at least one `,
+      ),
+    );
+    expect(existsSync(temp.path("o", "run.json"))).toBe(false);
+  });
+});
+
 describe("data printed to the terminal", () => {
   it("an example id holding ESC[2J is printed escaped, never raw", async () => {
     temp = await tempDir();
