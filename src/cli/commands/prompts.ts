@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { familyChainFor } from "../../catalog/index.js";
 import { GATEWAY_VERSIONS, type GatewayVersion } from "../../config/index.js";
 import { type SourcePosition, UserError, UserErrors } from "../../core/errors.js";
+import type { RenderedPrompt } from "../../core/types.js";
 import { readUserFile } from "../../core/user-files.js";
 import {
   isVersionName,
@@ -11,12 +12,14 @@ import {
 } from "../../prompts/index.js";
 import { alignColumns } from "../../reports/index.js";
 import { type CliIO, type Command, parseCommandArgs } from "../command.js";
+import { renderExampleFromConfig } from "../prompt-from-config.js";
 
 const DEFAULT_DEFINITIONS = "config/prompts";
 
 const USAGE = [
   "evalgate prompts list [--definitions DIR] [--json]",
   "       evalgate prompts render [--definitions DIR] --prompt ID --family FAMILY[,FAMILY...] [--version CONSTRAINT] [--gateway-version current|2026-03|2026-02|2026-01] --inputs FILE.json",
+  "       evalgate prompts render --config FILE --feature ID --example ID [--model NAME] [--suite NAME]",
 ].join("\n");
 
 /**
@@ -130,6 +133,11 @@ function gatewayVersionArgument(value: string | undefined): GatewayVersion {
 
 async function renderCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(prompts, argv, {
+    config: { type: "string" },
+    feature: { type: "string" },
+    example: { type: "string" },
+    model: { type: "string" },
+    suite: { type: "string" },
     definitions: { type: "string" },
     prompt: { type: "string" },
     family: { type: "string" },
@@ -137,6 +145,19 @@ async function renderCommand(argv: string[], io: CliIO): Promise<number> {
     inputs: { type: "string" },
     "gateway-version": { type: "string" },
   });
+  if (values.config !== undefined) {
+    const { model, exampleId, rendered } = await renderExampleFromConfig({
+      configFile: resolve(io.cwd, values.config),
+      feature: required(values.feature, "--feature ID"),
+      exampleId: required(values.example, "--example ID"),
+      ...(values.model !== undefined ? { model: values.model } : {}),
+      ...(values.suite !== undefined ? { suite: values.suite } : {}),
+    });
+    io.out(
+      `${JSON.stringify({ model, example_id: exampleId, ...renderedJson(rendered) }, null, 2)}\n`,
+    );
+    return 0;
+  }
   const promptId = required(values.prompt, "--prompt ID");
   const chain = familyChainFromArgument(required(values.family, "--family FAMILY"));
   const inputsFile = resolve(io.cwd, required(values.inputs, "--inputs FILE.json"));
@@ -148,7 +169,12 @@ async function renderCommand(argv: string[], io: CliIO): Promise<number> {
   const inputs = await readInputs(inputsFile);
   const resolved = registry.resolve(promptId, chain, values.version);
   const rendered = registry.render(resolved, inputs, undefined, { file: inputsFile });
-  const output = {
+  io.out(`${JSON.stringify(renderedJson(rendered), null, 2)}\n`);
+  return 0;
+}
+
+function renderedJson(rendered: RenderedPrompt) {
+  return {
     prompt_id: rendered.promptId,
     family: rendered.family,
     version: rendered.version,
@@ -156,8 +182,6 @@ async function renderCommand(argv: string[], io: CliIO): Promise<number> {
     messages: rendered.messages.map((m) => ({ role: m.role, content: m.content })),
     params: rendered.params,
   };
-  io.out(`${JSON.stringify(output, null, 2)}\n`);
-  return 0;
 }
 
 export const prompts: Command = {
@@ -178,6 +202,11 @@ export const prompts: Command = {
     ["--version CONSTRAINT", "render: poetry-style version constraint (default ^1.0.0)"],
     ["--gateway-version V", "render: follow an older gateway's rendering rules (default current)"],
     ["--inputs FILE.json", "render: one JSON object of template variables"],
+    ["--config FILE", "render: take prompt, family and inputs from this configuration instead"],
+    ["--feature ID", "render --config: the feature whose prompt and dataset to use"],
+    ["--example ID", "render --config: the dataset example to render"],
+    ["--model NAME", "render --config: the catalog model (default: the suite's first)"],
+    ["--suite NAME", "render --config: the suite (default: default_suite)"],
   ],
   async run(argv, io) {
     const [sub, ...rest] = argv;
