@@ -164,26 +164,25 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   await mkdir(options.outDir, { recursive: true });
   const lock = acquireRunLock(options.outDir);
   try {
-    let retried = 0;
-    if (options.resume) {
-      // Cells that never reached a down endpoint always run again; retry-errors adds every error.
-      const drop = options.retryErrors
-        ? (r: CellRecord) => r.status === "error"
-        : (r: CellRecord) => isEndpointDown(r);
-      retried = (await dropJournalRecords(options.outDir, drop)).dropped;
-    }
-    return { ...(await runLocked(options, cache)), retried };
+    return await runLocked(options, cache);
   } finally {
     lock.release();
   }
 }
 
-async function runLocked(
-  options: RunSuiteOptions,
-  cache: ResponseCache,
-): Promise<Omit<RunSuiteResult, "retried">> {
+async function runLocked(options: RunSuiteOptions, cache: ResponseCache): Promise<RunSuiteResult> {
   const { plan, env } = options;
+  // On resume this checks the config hash first: records are only dropped from a journal
+  // that is going to be resumed.
   const manifest = await startManifest(options);
+  let retried = 0;
+  if (options.resume) {
+    // Cells that never reached a down endpoint always run again; retry-errors adds every error.
+    const drop = options.retryErrors
+      ? (r: CellRecord) => r.status === "error"
+      : (r: CellRecord) => isEndpointDown(r);
+    retried = (await dropJournalRecords(options.outDir, drop)).dropped;
+  }
   const viaGateway = plan.suite.viaGateway;
   const gateway = viaGateway ? gatewaySettings(options.config, options.gatewayUrl) : undefined;
   const judgeModels = [...new Set(plan.judgeOf.values())];
@@ -329,6 +328,7 @@ async function runLocked(
       result,
       cache: { ...cache.stats(), dir: cache.dir, enabled: cache.enabled, pruned },
       downEndpoints: queues.down(),
+      retried,
     };
   } finally {
     await journal.close();

@@ -359,6 +359,25 @@ ${vllmModel("judge-vllm", "gpt", endpoint, ["role: judge"])}
       "then run again with: evalgate retry-errors r (calls that succeeded are replayed from the cache)\n",
     );
 
+    // A changed configuration refuses the resume before a single record is dropped.
+    const journalText = readFileSync(temp.path("r", "journal.jsonl"), "utf8");
+    const modelsFile = temp.path("models.yaml");
+    const modelsText = readFileSync(modelsFile, "utf8");
+    await writeFile(
+      modelsFile,
+      modelsText.replace(
+        "identifier: custom_openai/test/alpha-vllm",
+        "identifier: custom_openai/test/alpha-v2",
+      ),
+    );
+    const refused = await run(["retry-errors", "r", "--cache-dir", "c", "--quiet"]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(
+      /^evalgate retry-errors: cannot resume .+: the configuration, prompts or datasets changed/,
+    );
+    expect(readFileSync(temp.path("r", "journal.jsonl"), "utf8")).toBe(journalText);
+    await writeFile(modelsFile, modelsText);
+
     await writeText(profile, clean);
     const again = await run(["retry-errors", "r", "--cache-dir", "c"]);
     expect(again.err).toContain("evalgate retry-errors: 3 cell(s) that ended in error ran again\n");
