@@ -3,16 +3,19 @@
  * loop making the same SDK calls (bench/support/bare-loop.ts) to the same simulator, in the
  * same process arrangement (simulator in a child process, client in this one), measured in
  * the same run. The harness is `src` compiled by tsc, as users run it (support/harness-run.ts).
- * Both warm up first with a full-size run; each is then run ROUNDS times, alternating, and
- * the BEST run of each is compared (other processes on a shared machine can only slow a run
- * down). Medians, and the CPU time per example of the client and of the simulator, are
- * printed too: the client's CPU is what limits both sides here.
+ * Both warm up first with a full-size run; each is then run ROUNDS times, alternating.
+ *
+ * What is compared: the client's CPU time per judged example (process.cpuUsage of the
+ * harness process against this process's for the bare loop), median of the rounds. The
+ * client's CPU is what limits both sides here, and unlike wall time on a shared machine
+ * (which swung 2–3× between runs and made a "best of 5" pass by luck) it is stable within
+ * about 10%. The median throughput ratio of the interleaved rounds is printed beside it.
  *
  *   npx tsx bench/throughput-vs-bare-loop.ts
  *
  * Concurrency: the harness gets limits.concurrency 32 on the model and 32 on the judge; the
  * bare loop gets a pool of 64 workers (each: model call, then judge call), i.e. the same 64
- * calls in flight at most. Target: harness ≥ 80% of the bare loop.
+ * calls in flight at most. Target: harness CPU per judged example ≤ 1.15× the bare loop's.
  */
 
 import { runBareLoop } from "./support/bare-loop.js";
@@ -24,8 +27,8 @@ import { startSimulatorProcess } from "./support/simulator-process.js";
 const EXAMPLES = 2_000;
 const WARMUP_EXAMPLES = 2_000;
 const CONCURRENCY = 32;
-const ROUNDS = 5;
-const TARGET = 0.8;
+const ROUNDS = 7;
+const TARGET = 1.15;
 
 function cpuMicros(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
@@ -84,21 +87,20 @@ try {
     harnessRates.push((judged * 1000) / run.wallMs);
     complete &&= run.journal.distinctCells === EXAMPLES && bare.judged === EXAMPLES;
   }
-  const harnessRate = Math.max(...harnessRates);
-  const bareRate = Math.max(...bareRates);
-  const ratio = harnessRate / bareRate;
-  const list = (rates: number[]) => rates.map((r) => r.toFixed(0)).join(", ");
+  const harnessCpuMedian = median(harnessCpu);
+  const bareCpuMedian = median(bareCpu);
+  const ratio = harnessCpuMedian / bareCpuMedian;
+  const list = (values: number[]) => values.map((r) => r.toFixed(0)).join(", ");
   report({
-    name: `throughput vs bare loop: ${EXAMPLES} examples, zero latency, best of ${ROUNDS}`,
-    measured: `harness ${harnessRate.toFixed(1)} judged examples/s (runs: ${list(harnessRates)})`,
-    ideal: `bare loop ${bareRate.toFixed(1)} judged examples/s (runs: ${list(bareRates)})`,
+    name: `client CPU per judged example vs bare loop: ${EXAMPLES} examples, zero latency, median of ${ROUNDS} interleaved rounds`,
+    measured: `harness ${harnessCpuMedian.toFixed(0)} µs per judged example (rounds: ${list(harnessCpu)})`,
+    ideal: `bare loop ${bareCpuMedian.toFixed(0)} µs per judged example (rounds: ${list(bareCpu)})`,
     ratio,
-    target: `ratio >= ${TARGET}`,
-    pass: ratio >= TARGET && complete,
+    target: `ratio <= ${TARGET}`,
+    pass: ratio <= TARGET && complete,
     notes: [
-      `both warmed up first (${WARMUP_EXAMPLES} examples each), runs alternate, best runs compared; cache off; simulator in a child process; harness compiled by tsc`,
-      `medians: harness ${median(harnessRates).toFixed(1)}/s, bare loop ${median(bareRates).toFixed(1)}/s (ratio ${(median(harnessRates) / median(bareRates)).toFixed(3)})`,
-      `client CPU per judged example (median): harness ${median(harnessCpu).toFixed(0)} µs, bare loop ${median(bareCpu).toFixed(0)} µs`,
+      `both warmed up first (${WARMUP_EXAMPLES} examples each), rounds alternate harness and bare loop; cache off; simulator in a child process; harness compiled by tsc`,
+      `throughput, median of the rounds: harness ${median(harnessRates).toFixed(1)}/s (${list(harnessRates)}), bare loop ${median(bareRates).toFixed(1)}/s (${list(bareRates)}); ratio ${(median(harnessRates) / median(bareRates)).toFixed(3)}`,
       `simulator CPU per judged example (median): during harness runs ${median(simulatorCpu.harness).toFixed(0)} µs, during bare runs ${median(simulatorCpu.bare).toFixed(0)} µs`,
       `every run judged all ${EXAMPLES} examples: ${complete ? "yes" : "NO"}`,
     ],

@@ -1,4 +1,5 @@
 import type { RunProgress } from "../runner/index.js";
+import { EtaEstimator } from "./eta-estimate.js";
 
 export type ProgressMode = "tty" | "lines" | "quiet";
 
@@ -12,16 +13,19 @@ function duration(ms: number | undefined): string {
     : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-export function describeProgress(p: RunProgress): string {
+/** One progress line; `etaMs` defaults to the run loop's average-rate estimate. */
+export function describeProgress(p: RunProgress, etaMs = p.etaMs): string {
   const finished = p.done + p.skipped;
   const total = p.total ?? finished;
   const pct = total > 0 ? Math.floor((finished / total) * 100) : 100;
+  const paused =
+    p.pausedForMs && p.pausedForMs > 0 ? ` | rate-limited, paused ${duration(p.pausedForMs)}` : "";
   const backoff =
     p.backoff && p.backoff.waiting > 0
       ? ` | ${p.backoff.waiting} retrying, longest backoff ${duration(p.backoff.longestWaitMs)}`
       : "";
   const stopping = p.stopping ? " | stopping: finishing in-flight cells" : "";
-  return `${finished}/${total} cells (${pct}%) | ${p.ratePerSecond.toFixed(1)}/s | ETA ${duration(p.etaMs)} | errors ${p.errors} | unscored ${p.unscored}${backoff}${stopping}`;
+  return `${finished}/${total} cells (${pct}%) | ${p.ratePerSecond.toFixed(1)}/s | ETA ${duration(etaMs)} | errors ${p.errors} | unscored ${p.unscored}${paused}${backoff}${stopping}`;
 }
 
 /**
@@ -32,7 +36,10 @@ export function createProgressDisplay(
   mode: ProgressMode,
   write: (text: string) => void,
   intervalMs = 10_000,
+  now: () => number = Date.now,
 ) {
+  const eta = new EtaEstimator({ now });
+  let lastEta: number | undefined;
   let last: RunProgress | undefined;
   let lastLineAt = 0;
   let drawn = false;
@@ -40,26 +47,27 @@ export function createProgressDisplay(
     update(p: RunProgress): void {
       last = p;
       if (mode === "quiet") return;
-      const now = Date.now();
+      lastEta = eta.estimate(p);
+      const at = now();
       if (mode === "tty") {
-        if (now - lastLineAt < 100) return;
-        lastLineAt = now;
+        if (at - lastLineAt < 100) return;
+        lastLineAt = at;
         const finished = p.done + p.skipped;
         const total = p.total ?? finished;
         const width = 24;
         const filled = total > 0 ? Math.round((finished / total) * width) : width;
         write(
-          `\r\x1b[2K[${"#".repeat(filled)}${".".repeat(width - filled)}] ${describeProgress(p)}`,
+          `\r\x1b[2K[${"#".repeat(filled)}${".".repeat(width - filled)}] ${describeProgress(p, lastEta)}`,
         );
         drawn = true;
-      } else if (now - lastLineAt >= intervalMs) {
-        lastLineAt = now;
-        write(`progress: ${describeProgress(p)}\n`);
+      } else if (at - lastLineAt >= intervalMs) {
+        lastLineAt = at;
+        write(`progress: ${describeProgress(p, lastEta)}\n`);
       }
     },
     finish(): void {
       if (mode === "tty" && drawn) write(`\r\x1b[2K`);
-      if (mode === "lines" && last) write(`progress: ${describeProgress(last)}\n`);
+      if (mode === "lines" && last) write(`progress: ${describeProgress(last, lastEta)}\n`);
     },
   };
 }

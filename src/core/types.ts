@@ -100,7 +100,9 @@ export type ErrorClass =
   | "auth"
   | "bad_request"
   | "content_filtered"
-  | "context_too_long";
+  | "context_too_long"
+  /** Not sent: the endpoint's circuit breaker opened after consecutive connection or auth failures. */
+  | "endpoint_down";
 
 export interface CellIdentity {
   cellId: string;

@@ -35,6 +35,12 @@ export interface EndpointQueueOptions {
   recoveryWindow?: number;
   /** Longest pause a Retry-After may impose on the whole endpoint. Default 120 s. */
   maxPauseMs?: number;
+  /**
+   * Consecutive connection or auth failures after which the endpoint counts as down: every
+   * call still queued or scheduled later ends at once as `endpoint_down`, unsent. Default 5;
+   * 0 never opens the breaker.
+   */
+  breakAfter?: number;
   now?: () => number;
 }
 
@@ -59,7 +65,12 @@ export interface EndpointState {
   pausedForMs: number;
   /** 429 responses seen. */
   rateLimited: number;
+  /** True once the circuit breaker opened: no more calls are sent to this endpoint. */
+  down: boolean;
 }
+
+/** Failures that say the endpoint cannot answer anyone, as opposed to this one request. */
+const BREAKING_CLASSES: ReadonlySet<string> = new Set(["connection", "auth"]);
 
 export class EndpointQueue {
   readonly key: string;
@@ -76,6 +87,9 @@ export class EndpointQueue {
   private rateLimitedCount = 0;
   private pausedUntil = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
+  private readonly breakAfter: number;
+  private consecutiveBreaking = 0;
+  private downBecause: string | undefined;
 
   constructor(key: string, limits: ModelLimits, options: EndpointQueueOptions = {}) {
     this.key = key;
@@ -83,6 +97,7 @@ export class EndpointQueue {
     this.now = options.now ?? Date.now;
     this.recoveryWindow = options.recoveryWindow ?? 10;
     this.maxPauseMs = options.maxPauseMs ?? 120_000;
+    this.breakAfter = Math.max(0, options.breakAfter ?? 5);
     this.current = Math.max(1, Math.floor(limits.concurrency));
     this.queue = new PQueue({ concurrency: this.current, ...rateWindow(limits.requestsPerMinute) });
     this.tokens = limits.tokensPerMinute
@@ -97,6 +112,7 @@ export class EndpointQueue {
   ): Promise<ModelResponse> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (this.downBecause !== undefined) return Promise.resolve(this.downResponse());
     const estimate = options.estimatedTokens ?? 0;
     const tokens = estimate > 0 ? this.tokens : undefined;
     const task = tokens
@@ -123,6 +139,8 @@ export class EndpointQueue {
     signal: AbortSignal | undefined,
   ): Promise<ModelResponse> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
+    // Queued before the breaker opened: still not sent.
+    if (this.downBecause !== undefined) return Promise.resolve(this.downResponse());
     const startNumber = ++this.started;
     return call().then((response) => {
       this.observe(response, startNumber, estimate);
@@ -139,6 +157,18 @@ export class EndpointQueue {
       queued: this.queue.size,
       pausedForMs: Math.max(0, this.pausedUntil - this.now()),
       rateLimited: this.rateLimitedCount,
+      down: this.downBecause !== undefined,
+    };
+  }
+
+  /** The reply every call gets once the endpoint is down; it names the endpoint and why. */
+  private downResponse(): ModelResponse {
+    return {
+      ok: false,
+      errorClass: "endpoint_down",
+      message: `endpoint_down: ${this.key} is down (${this.downBecause}); not sent. Fix the endpoint, then finish the run with --resume`,
+      latencyMs: 0,
+      requestId: undefined,
     };
   }
 
@@ -149,6 +179,7 @@ export class EndpointQueue {
   }
 
   private observe(response: ModelResponse, startNumber: number, estimate: number): void {
+    this.watchHealth(response);
     if (response.ok) {
       if (this.tokens && response.usage) {
         this.tokens.adjust(response.usage.inputTokens + response.usage.outputTokens - estimate);
@@ -172,6 +203,18 @@ export class EndpointQueue {
     }
     if (response.retryAfterMs !== undefined && response.retryAfterMs > 0) {
       this.pauseFor(Math.min(response.retryAfterMs, this.maxPauseMs));
+    }
+  }
+
+  private watchHealth(response: ModelResponse): void {
+    if (response.ok) {
+      this.consecutiveBreaking = 0;
+      return;
+    }
+    if (!BREAKING_CLASSES.has(response.errorClass)) return;
+    this.consecutiveBreaking++;
+    if (this.breakAfter > 0 && this.consecutiveBreaking >= this.breakAfter) {
+      this.downBecause ??= `${this.consecutiveBreaking} ${response.errorClass} failures in a row, the last: ${response.message}`;
     }
   }
 
@@ -222,6 +265,11 @@ export class EndpointQueues {
       this.queues.set(key, queue);
     }
     return queue;
+  }
+
+  /** Keys of the endpoints whose circuit breaker opened. */
+  down(): string[] {
+    return [...this.queues.values()].filter((q) => q.state().down).map((q) => q.key);
   }
 
   forModel(model: CatalogModel, options: { gatewayUrl?: string } = {}): EndpointQueue {

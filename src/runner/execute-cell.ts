@@ -160,6 +160,14 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       // The model under test answered; it is its judge that failed, and the record says so.
       record.errorClass = outcome.errorClass;
       record.failedStage = "judge";
+      // A filtered judge call says nothing about the response's quality, and would be
+      // filtered again on a retry: unscored, as the model call's own filter is.
+      if (outcome.errorClass === "content_filtered") {
+        return finish(
+          "unscored",
+          `${judgeLabel(judge)} call was content filtered by the provider: ${outcome.message}`,
+        );
+      }
       return finish("error", `${judgeLabel(judge)} call failed: ${outcome.message}`);
     }
     const why = outcome.kind === "unscored" ? outcome.reason : "no_score";

@@ -9,6 +9,17 @@ export {
   AdaptiveSchedule,
   type AdaptiveScheduleOptions,
 } from "./adaptive-schedule.js";
+export {
+  type CacheUsage,
+  cacheUsage,
+  checkCacheDir,
+  clearCache,
+  DEFAULT_CACHE_MAX_BYTES,
+  formatSize,
+  type PruneResult,
+  parseSize,
+  pruneCache,
+} from "./cache-maintenance.js";
 export { BACKSTOP_GRACE_MS, CallWatchdog, type CallWatchdogOptions } from "./call-watchdog.js";
 export {
   EndpointQueue,
@@ -37,6 +48,7 @@ export {
   readJournal,
   truncateTornTail,
 } from "./journal.js";
+export { dropJournalRecords, isEndpointDown } from "./journal-compaction.js";
 export {
   calibrationPanel,
   type JudgeLabelsOptions,
@@ -55,8 +67,10 @@ export {
   planCells,
 } from "./plan-cells.js";
 export {
+  type CacheIdentityOptions,
   type CacheKeyParts,
   type CacheStats,
+  cacheIdentityFor,
   cacheKeyFor,
   DEFAULT_CACHE_DIR,
   ResponseCache,
@@ -79,6 +93,7 @@ export {
   type RunProgress,
   runCells,
 } from "./run-cells.js";
+export { acquireRunLock, LOCK_FILE, type RunLock } from "./run-lock.js";
 export {
   newRunId,
   RUN_MANIFEST_FILE,

@@ -3,7 +3,7 @@
  * shard's records, so reports see one run. Shards of different configs are refused, and so
  * are two different results for the same cell.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UserError } from "../core/errors.js";
@@ -87,6 +87,44 @@ function latestFinish(manifests: RunManifest[]): string | null {
   return times.length === manifests.length ? times.sort().at(-1)! : null;
 }
 
+/**
+ * The same folder named twice (`a a`, `a ./a`, or through a symlink) would count its planned
+ * cells twice, so a complete run would read as incomplete.
+ */
+function refuseRepeatedFolders(dirs: readonly string[], sources: readonly string[]): void {
+  const seen = new Map<string, number>();
+  sources.forEach((dir, i) => {
+    let real = dir;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      // A folder that is not there is reported by readRunManifest, with its fix.
+    }
+    const earlier = seen.get(real);
+    if (earlier !== undefined) {
+      throw new UserError(
+        `${dirs[i]} is the same folder as ${dirs[earlier]}; name each shard folder once`,
+      );
+    }
+    seen.set(real, i);
+  });
+}
+
+/** A copy of a shard folder is the same run: same run id and shard. */
+function refuseRepeatedRuns(dirs: readonly string[], manifests: readonly RunManifest[]): void {
+  const seen = new Map<string, number>();
+  manifests.forEach((m, i) => {
+    const key = `${m.runId}\u0000${m.shard ?? ""}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new UserError(
+        `${dirs[i]} holds the same run as ${dirs[earlier]} (run ${m.runId}${m.shard ? `, shard ${m.shard}` : ""}); name each shard once`,
+      );
+    }
+    seen.set(key, i);
+  });
+}
+
 export async function mergeRuns(dirs: readonly string[], outDir: string): Promise<MergeResult> {
   if (dirs.length === 0) throw new UserError("merge needs at least one run folder");
   const sources = dirs.map((d) => resolve(d));
@@ -99,8 +137,10 @@ export async function mergeRuns(dirs: readonly string[], outDir: string): Promis
     throw new UserError(`${outJournal} already has records; merge into an empty folder`);
   }
 
+  refuseRepeatedFolders(dirs, sources);
   const manifests = await Promise.all(sources.map((d) => readRunManifest(d)));
   const first = manifests[0]!;
+  refuseRepeatedRuns(dirs, manifests);
   manifests.forEach((m, i) => {
     if (m.config.hash !== first.config.hash) {
       throw new UserError(

@@ -7,33 +7,59 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { sha256Hex, stableStringify } from "../core/hashing.js";
-import type { ModelRequest, ModelSuccess } from "../core/types.js";
+import type { CatalogModel, ModelRequest, ModelSuccess } from "../core/types.js";
 
 export const DEFAULT_CACHE_DIR = ".evalgate-cache";
-const CACHE_FORMAT = 1;
+// 2: keyed by the model's identity instead of its endpoint URL (format 1 entries never hit).
+const CACHE_FORMAT = 2;
 
 export interface CacheKeyParts {
-  /** Endpoint identity, e.g. `endpointKeyFor(model)`. */
-  endpoint: string;
-  /** The model's served name / deployment / model id. */
-  servedName: string;
+  /** The model's identity, from `cacheIdentityFor(model)`: what answers, not where it listens. */
+  model: string;
   request: ModelRequest;
   /** Repeats of a cell are separate samples, so each has its own entry. */
   repeat: number;
 }
 
+export interface CacheIdentityOptions {
+  /** The call goes through the AI gateway, which renders the prompt itself. */
+  viaGateway?: boolean;
+  /**
+   * The answer comes from evalgate's simulator (`--simulate`). Simulated answers must never
+   * be replayed to a run against the real model, and the other way round.
+   */
+  simulated?: boolean;
+}
+
 /**
- * sha256 (hex) of the stable JSON of endpoint, served name, the request's messages, params,
- * responseFormat, logprobs and gateway prompt, and the repeat index. Not part of the key:
- * the signal and the cell identity (the same request from another cell is the same call).
+ * What decides a model's answer: provider kind, identifier, served name and family. The
+ * transport is left out on purpose (endpoint host and port, region, API version, key): the
+ * same model behind another port or load balancer gives the same answer, and the simulator
+ * listens on a new port every run, which made a second `npm start` miss every entry.
+ */
+export function cacheIdentityFor(model: CatalogModel, options: CacheIdentityOptions = {}): string {
+  return stableStringify({
+    provider: model.provider,
+    identifier: model.identifier,
+    servedName: model.servedName,
+    family: model.family,
+    ...(options.viaGateway ? { via: "gateway" } : {}),
+    ...(options.simulated ? { simulated: true } : {}),
+  });
+}
+
+/**
+ * sha256 (hex) of the stable JSON of the model identity, the request's messages, params,
+ * responseFormat, logprobs and gateway prompt, and the repeat index. A judge call's messages
+ * hold its rendered rubric, so another judge prompt is another key. Not part of the key: the
+ * signal and the cell identity (the same request from another cell is the same call).
  */
 export function cacheKeyFor(parts: CacheKeyParts): string {
   const { request } = parts;
   return sha256Hex(
     stableStringify({
       format: CACHE_FORMAT,
-      endpoint: parts.endpoint,
-      servedName: parts.servedName,
+      model: parts.model,
       messages: request.messages,
       params: request.params,
       responseFormat: request.responseFormat,

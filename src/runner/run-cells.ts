@@ -26,6 +26,8 @@ export interface RunProgress {
   etaMs: number | undefined;
   elapsedMs: number;
   backoff: BackoffState | undefined;
+  /** The longest Retry-After pause an endpoint is in now, when known. */
+  pausedForMs?: number;
   /** True once an interruption was requested: in-flight cells are finishing. */
   stopping: boolean;
 }
@@ -47,6 +49,8 @@ export interface RunCellsOptions {
   onProgress?(progress: RunProgress): void;
   /** Shown in progress events, e.g. `() => retryPolicy.state()`. */
   backoff?(): BackoffState;
+  /** Shown in progress events: the longest endpoint pause now, e.g. from the queues. */
+  pausedForMs?(): number;
   now?: () => number;
 }
 
@@ -132,6 +136,7 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
         remaining !== undefined && rate > 0 ? (Math.max(0, remaining) / rate) * 1000 : undefined,
       elapsedMs,
       backoff: options.backoff?.(),
+      ...(options.pausedForMs ? { pausedForMs: options.pausedForMs() } : {}),
       stopping,
     });
   }
@@ -219,6 +224,13 @@ export async function runCells(options: RunCellsOptions): Promise<RunCellsResult
     if (!exhausted) await iterator.return?.();
   }
 
+  // Every planned cell has started: wait for them, but a Ctrl-C now must still apply the
+  // grace period and cancel, or long calls would hold the run (and exit 0) past it.
+  while (!stopping && inFlight.size > 0) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
   if (stopping && inFlight.size > 0) {
     // The caps' timers are cancelled once raced, or they keep the process alive for graceMs.
     const caps = new AbortController();

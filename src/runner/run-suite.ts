@@ -5,25 +5,30 @@
  * Aggregation and reports happen after, from the journal alone.
  */
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import type { LoadedConfig } from "../config/index.js";
 import { UserError } from "../core/errors.js";
-import type { CatalogModel, Example, ModelClient } from "../core/types.js";
+import type { CatalogModel, CellRecord, Example, ModelClient } from "../core/types.js";
 import type { Judge } from "../judges/index.js";
 import { createModelClient, type GatewaySettings } from "../providers/index.js";
 import { type AdaptiveRule, AdaptiveSchedule } from "./adaptive-schedule.js";
+import { checkCacheDir, DEFAULT_CACHE_MAX_BYTES, pruneCache } from "./cache-maintenance.js";
 import { CallWatchdog } from "./call-watchdog.js";
 import { EndpointQueues } from "./endpoint-queue.js";
 import { createCellExecutor } from "./execute-cell.js";
 import { forEachJournalRecord, type JournalSink, JournalWriter, journalPathIn } from "./journal.js";
+import { dropJournalRecords, isEndpointDown } from "./journal-compaction.js";
 import { createPanelJudge, judgeModelFor } from "./panel-judge.js";
 import { type PlannedCell, planCells } from "./plan-cells.js";
-import { ResponseCache } from "./response-cache.js";
+import { type CacheStats, cacheIdentityFor, ResponseCache } from "./response-cache.js";
 import { loadResumeState, skipFinished } from "./resume-run.js";
 import { RetryPolicy } from "./retry-policy.js";
 import { inFlightLimitFor, type RunCellsResult, type RunProgress, runCells } from "./run-cells.js";
+import { acquireRunLock } from "./run-lock.js";
 import {
   newRunId,
+  RUN_MANIFEST_FILE,
   RUN_MANIFEST_SCHEMA_VERSION,
   type RunManifest,
   readRunManifest,
@@ -40,17 +45,23 @@ export interface RunSuiteOptions {
   /** Continue the run already in `outDir` (its config hash must match). */
   resume: boolean;
   shard?: Shard | undefined;
-  cache: { enabled: boolean; dir?: string; cwd: string };
+  /** `maxBytes`: after the run, the oldest entries are pruned down to it (default 500 MB). */
+  cache: { enabled: boolean; dir?: string; cwd: string; maxBytes?: number };
   env: NodeJS.ProcessEnv;
   /**
    * The model as this run reaches it (`--simulate` swaps endpoint and credentials). Queues
-   * and the cache key on the result, so simulated answers are never served to a real run.
+   * key on the result; the cache keys on the catalog model's identity plus "simulated", so
+   * simulated answers are never served to a real run.
    */
   reachModel?: (model: CatalogModel) => CatalogModel;
   /** Replace the gateway URL of evalgate.yaml (`--simulate` in gateway mode). */
   gatewayUrl?: string;
   signal?: AbortSignal;
   graceMs?: number;
+  /** Consecutive connection/auth failures after which an endpoint counts as down. Default 5. */
+  breakAfter?: number;
+  /** With `resume`: drop every `error` record first so those cells run again (retry-errors). */
+  retryErrors?: boolean;
   onProgress?(progress: RunProgress): void;
   /** How the run was invoked, stored in run.json so `--resume` can repeat it. */
   invocation: Record<string, unknown>;
@@ -61,6 +72,12 @@ export interface RunSuiteOptions {
 export interface RunSuiteResult {
   manifest: RunManifest;
   result: RunCellsResult;
+  /** Cache hits, misses and writes of this session, and how many entries the bound pruned. */
+  cache: CacheStats & { dir: string; enabled: boolean; pruned: number };
+  /** Endpoints whose circuit breaker opened in this session. */
+  downEndpoints: string[];
+  /** Records dropped from the journal before resuming, so their cells ran again. */
+  retried: number;
 }
 
 /** The pair fields run.json keeps (the resolved definition is reduced to file and version). */
@@ -181,6 +198,32 @@ async function adaptiveSchedule(
 }
 
 export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult> {
+  const cache = new ResponseCache({
+    enabled: options.cache.enabled,
+    cwd: options.cache.cwd,
+    ...(options.cache.dir ? { dir: options.cache.dir } : {}),
+  });
+  // Before run.json: a bad --cache-dir is a usage error that leaves no run folder behind.
+  if (cache.enabled) checkCacheDir(cache.dir);
+  // The lock needs the folder; a run that fails before its manifest (a missing key variable)
+  // removes a folder it created, so a mistake found before the first call leaves nothing.
+  const created = !existsSync(options.outDir);
+  await mkdir(options.outDir, { recursive: true });
+  const lock = acquireRunLock(options.outDir);
+  try {
+    return await runLocked(options, cache);
+  } catch (err) {
+    lock.release();
+    if (created && !existsSync(join(options.outDir, RUN_MANIFEST_FILE))) {
+      await rm(options.outDir, { recursive: true, force: true });
+    }
+    throw err;
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(options: RunSuiteOptions, cache: ResponseCache): Promise<RunSuiteResult> {
   const { plan, env } = options;
   const viaGateway = plan.suite.viaGateway;
   const gateway = viaGateway ? gatewaySettings(options.config, options.gatewayUrl) : undefined;
@@ -191,14 +234,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   const allModels = [...new Set([...plan.models, ...judgeModels])];
   const underTest = new Set(plan.models.map((m) => m.name));
 
-  const queues = new EndpointQueues();
+  const queues = new EndpointQueues(
+    options.breakAfter !== undefined ? { breakAfter: options.breakAfter } : {},
+  );
   const retry = new RetryPolicy();
   const watchdog = new CallWatchdog();
-  const cache = new ResponseCache({
-    enabled: options.cache.enabled,
-    cwd: options.cache.cwd,
-    ...(options.cache.dir ? { dir: options.cache.dir } : {}),
-  });
   const raw = new Map<string, ModelClient>();
   const scheduled = new Map<string, ModelClient>();
   for (const catalogModel of allModels) {
@@ -221,6 +261,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
         cache,
         watchdog,
         servedName: model.servedName,
+        modelIdentity: cacheIdentityFor(catalogModel, {
+          viaGateway: useGateway !== undefined,
+          simulated: options.reachModel !== undefined,
+        }),
         priority: isJudgeOnly ? 1 : 0,
       }),
     );
@@ -233,6 +277,16 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
     await Promise.all([...raw.values()].map((c) => c.close?.()));
     throw err;
   });
+  let retried = 0;
+  if (options.resume) {
+    // startManifest checked the config hash: records are only dropped from a journal that
+    // is going to be resumed. Cells that never reached a down endpoint always run again;
+    // retry-errors adds every error.
+    const drop = options.retryErrors
+      ? (r: CellRecord) => r.status === "error"
+      : (r: CellRecord) => isEndpointDown(r);
+    retried = (await dropJournalRecords(options.outDir, drop)).dropped;
+  }
   // A model that is also another model's judge shares one client and queue, as it would in
   // production: its judge calls get priority through the judge wrapper below.
   const judges = new Map<string, Judge>();
@@ -332,8 +386,21 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
       ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       backoff: () => retry.state(),
+      pausedForMs: () => Math.max(0, ...queues.states().map((q) => q.pausedForMs)),
     });
-    return { manifest, result };
+    let pruned = 0;
+    if (cache.enabled) {
+      const maxBytes = options.cache.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+      // A cache that cannot be pruned (read-only, removed meanwhile) is no reason to fail a run.
+      pruned = (await pruneCache(cache.dir, maxBytes).catch(() => ({ removed: 0 }))).removed;
+    }
+    return {
+      manifest,
+      result,
+      cache: { ...cache.stats(), dir: cache.dir, enabled: cache.enabled, pruned },
+      downEndpoints: queues.down(),
+      retried,
+    };
   } finally {
     await journal.close();
     queues.close();

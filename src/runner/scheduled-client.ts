@@ -32,8 +32,8 @@ export interface ScheduledClientOptions {
   retry: RetryPolicy;
   /** Omit, or pass a disabled cache, for `--no-cache`. */
   cache?: ResponseCache;
-  /** Cache identity of the endpoint, usually the queue key. Defaults to `queue.key`. */
-  endpointIdentity?: string;
+  /** Cache identity of the model, from `cacheIdentityFor(model)`. Defaults to `servedName`. */
+  modelIdentity?: string;
   servedName: string;
   /**
    * The client's per-call timeout when the request's `params.timeout` (seconds) is not set;
@@ -48,7 +48,7 @@ export interface ScheduledClientOptions {
 
 export function scheduleClient(options: ScheduledClientOptions): ScheduledClient {
   const { client, queue, retry, cache } = options;
-  const endpoint = options.endpointIdentity ?? queue.key;
+  const modelIdentity = options.modelIdentity ?? options.servedName;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const watchdog = options.watchdog ?? new CallWatchdog();
   const priority = options.priority ?? 0;
@@ -56,8 +56,7 @@ export function scheduleClient(options: ScheduledClientOptions): ScheduledClient
     async complete(request: ModelRequest): Promise<ScheduledResponse> {
       const key = cache?.enabled
         ? cacheKeyFor({
-            endpoint,
-            servedName: options.servedName,
+            model: modelIdentity,
             request,
             repeat: request.cell?.repeat ?? 0,
           })

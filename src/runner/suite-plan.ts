@@ -269,11 +269,23 @@ export async function planSuite(
     // sha256 over the concatenated per-example hashes, computed as the file streams by.
     const hash = createHash("sha256");
     let count = 0;
+    let total = 0;
     // The reader rejects a duplicate id (naming both lines) on this first pass, so ids are
     // known unique before anything is sent and cell planning need not track them again.
     for await (const e of readExamples(file, readOptions)) {
       hash.update(contentHash([e.id, e.inputs, e.reference]));
+      total++;
       if (!shard || isInShard(e.id, shard)) count++;
+    }
+    // Without this the run goes on and every pair ends "insufficient 0/0" with no hint.
+    // (A shard may hold none of a small dataset's examples; that is not an error.)
+    if (total === 0) {
+      problems.push(
+        new UserError(
+          `dataset ${file} of feature "${feature.id}" has no examples; add at least one (one JSON object per line: {"inputs": {...}, "outputs": {"output": "..."}}) or drop the feature from the suite`,
+          feature.position,
+        ),
+      );
     }
     datasetHash[feature.id] = hash.digest("hex");
     datasets.set(feature.id, {

@@ -123,12 +123,23 @@ ${vllmModel("down-judge", "gpt", endpoint, ["role: judge", "params: { timeout: 1
       judge: "down-judge",
       suites: "  down:\n    features: [code_generations]\n    models: [down-vllm]\n    limit: 2\n",
     });
-    const r = await run(["run", "--config", entry, "--no-cache", "--quiet", "--out", "down"]);
+    // --break-after 0: the breaker (run-fail-fast.test.ts) would end these cells unsent.
+    const r = await run([
+      "run",
+      "--config",
+      entry,
+      "--no-cache",
+      "--quiet",
+      "--break-after",
+      "0",
+      "--out",
+      "down",
+    ]);
     expect(r.code).toBe(3);
     expect(r.err).toMatch(
       /could not be evaluated because calls to down-vllm failed \(connection\)/,
     );
-    expect(r.err).toMatch(/fix the endpoint, then run again with a new --out folder\n/);
+    expect(r.err).toMatch(/fix the endpoint, then run again with: evalgate retry-errors down\n/);
     expect(r.out).toMatch(/^code_generations\s+down-vllm\s+insufficient\s/m);
     const records = readRecords(temp.path("down"));
     expect(records).toHaveLength(2);

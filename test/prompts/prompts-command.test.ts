@@ -281,3 +281,59 @@ describe("familyChainFromArgument", () => {
     expect(familyChainFromArgument(argument)).toEqual(chain);
   });
 });
+
+describe("prompts render --config --feature --example", () => {
+  it("renders one dataset example through the model's family, with the model's params, and no inputs file", async () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const io = collectingIO(root);
+    const code = await main(
+      [
+        "prompts",
+        "render",
+        "--config",
+        "config/evalgate.yaml",
+        "--feature",
+        "duo_chat_explain_code",
+        "--example",
+        "duo_chat_explain_code-001",
+        "--model",
+        "mistral-7b-vllm",
+      ],
+      io.io,
+    );
+    expect(io.err()).toBe("");
+    expect(code).toBe(0);
+    const out = JSON.parse(io.out());
+    expect(out).toMatchObject({
+      model: "mistral-7b-vllm",
+      example_id: "duo_chat_explain_code-001",
+      prompt_id: "chat/explain_code",
+      family: "mistral",
+      file: "chat/explain_code/mistral/1.0.0.yml",
+      params: { temperature: 0.1, max_tokens: 1536, timeout: 60 },
+    });
+    expect(out.messages).toHaveLength(1);
+    expect(out.messages[0].content).toContain(
+      "The user selected this code in `app/utils/cache.py`:",
+    );
+
+    const missing = collectingIO(root);
+    const bad = await main(
+      [
+        "prompts",
+        "render",
+        "--config",
+        "config/evalgate.yaml",
+        "--feature",
+        "duo_chat_explain_code",
+        "--example",
+        "nope",
+      ],
+      missing.io,
+    );
+    expect(bad).toBe(2);
+    expect(missing.err()).toMatch(
+      /^evalgate prompts: no example with id "nope" in .+duo_chat_explain_code\.jsonl/,
+    );
+  });
+});

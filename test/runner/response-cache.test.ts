@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import type { ModelRequest, ModelResponse } from "../../src/core/types.js";
+import type { CatalogModel, ModelRequest, ModelResponse } from "../../src/core/types.js";
 import {
+  cacheIdentityFor,
   cacheKeyFor,
   DEFAULT_CACHE_DIR,
   EndpointQueue,
@@ -54,7 +55,7 @@ function scheduled(client: ReturnType<typeof countingClient>, cache: ResponseCac
 }
 
 describe("cache key", () => {
-  const parts = { endpoint: "e", servedName: "m", request, repeat: 0 };
+  const parts = { model: "m", request, repeat: 0 };
   it("is a sha256 that ignores key order, the signal and the cell identity", () => {
     const key = cacheKeyFor(parts);
     expect(key).toMatch(/^[0-9a-f]{64}$/);
@@ -70,8 +71,7 @@ describe("cache key", () => {
   it("changes with anything that changes the response", () => {
     const key = cacheKeyFor(parts);
     expect(cacheKeyFor({ ...parts, repeat: 1 })).not.toBe(key);
-    expect(cacheKeyFor({ ...parts, endpoint: "e2" })).not.toBe(key);
-    expect(cacheKeyFor({ ...parts, servedName: "m2" })).not.toBe(key);
+    expect(cacheKeyFor({ ...parts, model: "m2" })).not.toBe(key);
     expect(
       cacheKeyFor({ ...parts, request: { ...request, params: { temperature: 0.1 } } }),
     ).not.toBe(key);
@@ -80,6 +80,45 @@ describe("cache key", () => {
       responseFormat: { type: "json_schema", name: "s", schema: {} },
     };
     expect(cacheKeyFor({ ...parts, request: withFormat })).not.toBe(key);
+  });
+});
+
+describe("cache identity", () => {
+  const model: CatalogModel = {
+    name: "mistral",
+    family: "mistral",
+    familyChain: ["mistral"],
+    provider: "openai_compatible",
+    endpoint: "http://127.0.0.1:40001/v1",
+    identifier: "custom_openai/mistralai/Mistral-7B",
+    identifierPrefix: "custom_openai",
+    servedName: "mistralai/Mistral-7B",
+    apiKeyEnv: "KEY_A",
+    region: undefined,
+    apiVersion: undefined,
+    params: {},
+    limits: { concurrency: 1 },
+    prices: undefined,
+  };
+  it("ignores the transport: endpoint host and port, key variable, region, catalog name", () => {
+    const id = cacheIdentityFor(model);
+    expect(
+      cacheIdentityFor({
+        ...model,
+        name: "other-name",
+        endpoint: "http://10.0.0.5:8000/v1",
+        apiKeyEnv: "KEY_B",
+        region: "eu-west-1",
+      }),
+    ).toBe(id);
+  });
+  it("changes with the model, its family, the gateway route and the simulator", () => {
+    const id = cacheIdentityFor(model);
+    expect(cacheIdentityFor({ ...model, identifier: "custom_openai/x" })).not.toBe(id);
+    expect(cacheIdentityFor({ ...model, servedName: "x" })).not.toBe(id);
+    expect(cacheIdentityFor({ ...model, family: "mixtral" })).not.toBe(id);
+    expect(cacheIdentityFor(model, { viaGateway: true })).not.toBe(id);
+    expect(cacheIdentityFor(model, { simulated: true })).not.toBe(id);
   });
 });
 

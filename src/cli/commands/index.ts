@@ -1,10 +1,12 @@
 import type { Command } from "../command.js";
+import { cacheCommand } from "./cache.js";
 import { calibrateCommand } from "./calibrate.js";
 import { compareCommand } from "./compare.js";
 import { init } from "./init.js";
 import { mergeCommand } from "./merge.js";
 import { prompts } from "./prompts.js";
 import { reportCommand } from "./report.js";
+import { retryErrorsCommand } from "./retry-errors.js";
 import { runCommand } from "./run.js";
 import { schema } from "./schema.js";
 import { simulate } from "./simulate.js";
@@ -25,4 +27,6 @@ export const commands: readonly Command[] = [
   simulate,
   schema,
   init,
+  cacheCommand,
+  retryErrorsCommand,
 ];

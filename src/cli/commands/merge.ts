@@ -1,8 +1,9 @@
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ExitCode, UserError } from "../../core/errors.js";
 import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
 import { mergeRuns } from "../../runner/index.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { type Command, displayPath, parseCommandArgs } from "../command.js";
+import { paintVerdicts } from "../terminal-colour.js";
 
 const usage = "evalgate merge DIR... --out DIR";
 
@@ -10,6 +11,10 @@ export const mergeCommand: Command = {
   name: "merge",
   summary: "merge shard folders (evalgate run --shard I/N) into one run folder and report it",
   usage,
+  flags: [
+    ["DIR...", "shard folders written by evalgate run --shard I/N (each named once)"],
+    ["--out DIR", "the merged run folder to write (required)"],
+  ],
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       { name: "merge", usage },
@@ -25,8 +30,9 @@ export const mergeCommand: Command = {
       resolve(io.cwd, values.out),
     );
     const report = await writeRunReports(result.outDir);
-    const rel = relative(io.cwd, result.outDir) || ".";
-    io.out(renderVerdictTable(report.entries));
+    const rel = displayPath(io.cwd, result.outDir);
+    const table = renderVerdictTable(report.entries);
+    io.out(io.colour ? paintVerdicts(table) : table);
     io.out(
       `\nmerged ${positionals.length} folder(s), ${result.records} records${result.duplicates ? ` (${result.duplicates} duplicates kept once)` : ""} into ${rel}\n`,
     );

@@ -8,6 +8,7 @@ import {
   loadYamlFile,
 } from "../../config/index.js";
 import { type SourcePosition, UserError, UserErrors } from "../../core/errors.js";
+import type { RenderedPrompt } from "../../core/types.js";
 import { readUserFile } from "../../core/user-files.js";
 import {
   isVersionName,
@@ -17,10 +18,12 @@ import {
 } from "../../prompts/index.js";
 import { alignColumns } from "../../reports/index.js";
 import { type CliIO, type Command, parseCommandArgs } from "../command.js";
+import { renderExampleFromConfig } from "../prompt-from-config.js";
 
 const USAGE = [
   "evalgate prompts list [--definitions DIR | --config FILE] [--json]",
   "       evalgate prompts render [--definitions DIR | --config FILE] --prompt ID --family FAMILY[,FAMILY...] [--version CONSTRAINT] [--gateway-version current|2026-03|2026-02|2026-01] --inputs FILE.json",
+  "       evalgate prompts render --config FILE --feature ID --example ID [--model NAME] [--suite NAME]",
 ].join("\n");
 
 /**
@@ -105,7 +108,6 @@ async function definitionsDir(
 async function listCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(prompts, argv, {
     definitions: { type: "string" },
-    config: { type: "string" },
     json: { type: "boolean" },
   });
   const registry = await loadPromptRegistry((await definitionsDir(io, values)).dir);
@@ -150,14 +152,32 @@ function gatewayVersionArgument(value: string | undefined): GatewayVersion {
 
 async function renderCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(prompts, argv, {
-    definitions: { type: "string" },
     config: { type: "string" },
+    feature: { type: "string" },
+    example: { type: "string" },
+    model: { type: "string" },
+    suite: { type: "string" },
+    definitions: { type: "string" },
     prompt: { type: "string" },
     family: { type: "string" },
     version: { type: "string" },
     inputs: { type: "string" },
     "gateway-version": { type: "string" },
   });
+  // `--feature`/`--example` render a dataset example; otherwise `--prompt` with an inputs file.
+  if (values.feature !== undefined || values.example !== undefined) {
+    const { model, exampleId, rendered } = await renderExampleFromConfig({
+      configFile: findConfigFile(io.cwd, values.config),
+      feature: required(values.feature, "--feature ID"),
+      exampleId: required(values.example, "--example ID"),
+      ...(values.model !== undefined ? { model: values.model } : {}),
+      ...(values.suite !== undefined ? { suite: values.suite } : {}),
+    });
+    io.out(
+      `${JSON.stringify({ model, example_id: exampleId, ...renderedJson(rendered) }, null, 2)}\n`,
+    );
+    return 0;
+  }
   const promptId = required(values.prompt, "--prompt ID");
   const chain = familyChainFromArgument(required(values.family, "--family FAMILY"));
   const inputsFile = resolve(io.cwd, required(values.inputs, "--inputs FILE.json"));
@@ -171,7 +191,12 @@ async function renderCommand(argv: string[], io: CliIO): Promise<number> {
   const inputs = await readInputs(inputsFile);
   const resolved = registry.resolve(promptId, chain, values.version);
   const rendered = registry.render(resolved, inputs, undefined, { file: inputsFile });
-  const output = {
+  io.out(`${JSON.stringify(renderedJson(rendered), null, 2)}\n`);
+  return 0;
+}
+
+function renderedJson(rendered: RenderedPrompt) {
+  return {
     prompt_id: rendered.promptId,
     family: rendered.family,
     version: rendered.version,
@@ -179,14 +204,32 @@ async function renderCommand(argv: string[], io: CliIO): Promise<number> {
     messages: rendered.messages.map((m) => ({ role: m.role, content: m.content })),
     params: rendered.params,
   };
-  io.out(`${JSON.stringify(output, null, 2)}\n`);
-  return 0;
 }
 
 export const prompts: Command = {
   name: "prompts",
   summary: "list prompt definitions, or render one exactly as it would be sent",
   usage: USAGE,
+  flags: [
+    [
+      "--definitions DIR",
+      "prompt definitions folder in the gateway layout (default config/prompts)",
+    ],
+    ["--json", "list: print the definitions as JSON"],
+    ["--prompt ID", "render: the prompt id, e.g. chat/explain_code"],
+    [
+      "--family FAMILY[,FAMILY...]",
+      "render: a family (its built-in fallback chain) or the chain itself",
+    ],
+    ["--version CONSTRAINT", "render: poetry-style version constraint (default ^1.0.0)"],
+    ["--gateway-version V", "render: follow an older gateway's rendering rules (default current)"],
+    ["--inputs FILE.json", "render: one JSON object of template variables"],
+    ["--config FILE", "render: take prompt, family and inputs from this configuration instead"],
+    ["--feature ID", "render --config: the feature whose prompt and dataset to use"],
+    ["--example ID", "render --config: the dataset example to render"],
+    ["--model NAME", "render --config: the catalog model (default: the suite's first)"],
+    ["--suite NAME", "render --config: the suite (default: default_suite)"],
+  ],
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === "list") return listCommand(rest, io);

@@ -1,21 +1,16 @@
 import { readFile } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ExitCode } from "../../core/errors.js";
 import { renderVerdictTable, SUMMARY_MARKDOWN_FILE, writeRunReports } from "../../reports/index.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { type Command, displayPath, JSON_FLAG, parseCommandArgs, printJson } from "../command.js";
 import { mergeRequestTarget, postMergeRequestNote } from "../gitlab-notes.js";
+import { paintVerdicts } from "../terminal-colour.js";
 
-const usage = `evalgate report [DIR] [--post-mr-note] [--token-env NAME] [--gitlab-url URL]
-                [--project ID] [--merge-request IID]
-
-  DIR                      run folder (default reports/latest)
-  --post-mr-note           post summary.md as a merge-request note, or update the note posted before
-  --token-env NAME         variable holding a GitLab project access token (default EVALGATE_GITLAB_TOKEN)
-  --gitlab-url URL         GitLab API v4 URL (default CI_API_V4_URL)
-  --project ID             project id or path (default CI_PROJECT_ID)
-  --merge-request IID      merge request number (default CI_MERGE_REQUEST_IID)`;
+const usage = `evalgate report [DIR] [--json] [--post-mr-note] [--token-env NAME] [--gitlab-url URL]
+                [--project ID] [--merge-request IID]`;
 
 const options = {
+  json: { type: "boolean" },
   "post-mr-note": { type: "boolean" },
   "token-env": { type: "string" },
   "gitlab-url": { type: "string" },
@@ -27,6 +22,18 @@ export const reportCommand: Command = {
   name: "report",
   summary: "rebuild a run folder's reports (run.json summary, summary.md) from its journal",
   usage,
+  flags: [
+    ["DIR", "the run folder to report (default reports/latest)"],
+    JSON_FLAG,
+    ["--post-mr-note", "post summary.md as a merge-request note, or update the note posted before"],
+    [
+      "--token-env NAME",
+      "variable holding a GitLab project access token (default EVALGATE_GITLAB_TOKEN)",
+    ],
+    ["--gitlab-url URL", "GitLab API v4 URL (default CI_API_V4_URL)"],
+    ["--project ID", "project id or path (default CI_PROJECT_ID)"],
+    ["--merge-request IID", "merge request number (default CI_MERGE_REQUEST_IID)"],
+  ],
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       { name: "report", usage },
@@ -48,16 +55,40 @@ export const reportCommand: Command = {
         )
       : undefined;
     const report = await writeRunReports(dir);
-    io.out(renderVerdictTable(report.entries));
     const summaryFile = resolve(dir, SUMMARY_MARKDOWN_FILE);
-    io.out(`\nreport: ${relative(io.cwd, summaryFile)}\n`);
+    const code = !report.complete
+      ? ExitCode.incomplete
+      : report.gateOutcome.failed
+        ? ExitCode.gateFailed
+        : ExitCode.ok;
+    if (values.json) {
+      printJson(io, {
+        outDir: dir,
+        exitCode: code,
+        complete: report.complete,
+        summary: summaryFile,
+        gate: report.gateOutcome,
+        entries: report.entries,
+      });
+    } else {
+      const table = renderVerdictTable(report.entries);
+      io.out(io.colour ? paintVerdicts(table) : table);
+      io.out(`\nreport: ${displayPath(io.cwd, summaryFile)}\n`);
+    }
     if (target) {
       const posted = await postMergeRequestNote(target, await readFile(summaryFile, "utf8"));
-      io.out(
+      // stdout, unless it holds the JSON document.
+      (values.json ? io.err : io.out)(
         `${posted.action} the evalgate note (id ${posted.noteId}) on merge request !${target.mergeRequestIid} of project ${target.projectId}\n`,
       );
     }
-    if (!report.complete) return ExitCode.incomplete;
-    return report.gateOutcome.failed ? ExitCode.gateFailed : ExitCode.ok;
+    if (code === ExitCode.incomplete) {
+      // Exit 3 alone does not say why; the missing cells and the way to finish them do.
+      const missing = report.entries.reduce((n, e) => n + e.missing, 0);
+      io.err(
+        `evalgate report: the run in ${displayPath(io.cwd, dir)} is incomplete (${missing} planned cell(s) have no record, e.g. it was interrupted); finish it with: evalgate run --resume ${displayPath(io.cwd, dir)}\n`,
+      );
+    }
+    return code;
   },
 };

@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, rm, symlink } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { buildCatalog } from "../../catalog/index.js";
 import { findConfigFile, loadConfig, resolveSuite } from "../../config/index.js";
 import { ExitCode, UserError } from "../../core/errors.js";
@@ -8,6 +8,7 @@ import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
 import {
   formatShard,
   parseShard,
+  parseSize,
   planSuite,
   type RunSelection,
   readRunManifest,
@@ -19,15 +20,17 @@ import { REDUCER_NAMES, type RepeatReducer } from "../../scoring/index.js";
 import { adaptiveRuleFor } from "../adaptive-rule.js";
 import { compareWithBaseline, renderBaselineSummary } from "../baseline-comparison.js";
 import { describeChangedSince, featuresChangedSince } from "../changed-since.js";
-import { type Command, parseCommandArgs } from "../command.js";
+import { type CliIO, type Command, displayPath, parseCommandArgs, printJson } from "../command.js";
 import { calibratePlan, selfPreferenceWarnings } from "../judge-checks.js";
 import { createProgressDisplay } from "../progress-display.js";
+import { runOutcome } from "../run-outcome.js";
 import { defaultProfileFile, startSimulatedEndpoints } from "../simulated-endpoints.js";
+import { paintVerdicts } from "../terminal-colour.js";
 
 const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--models x,y] [--limit N]
              [--repeats K] [--out DIR] [--simulate] [--simulate-profile FILE]
-             [--resume DIR] [--shard I/N|ci] [--changed-since REF] [--no-cache] [--cache-dir DIR] [--quiet]
-             [--baseline DIR]
+             [--resume DIR] [--shard I/N|ci] [--changed-since REF] [--no-cache] [--cache-dir DIR]
+             [--cache-max-size SIZE] [--break-after N] [--json] [--quiet] [--baseline DIR]
              [--reduce mean|median|majority|worst|pass^k] [--adaptive [--seed N] [--confidence P]]
 
   --config FILE            entry configuration (default: the nearest evalgate.yaml,
@@ -49,11 +52,25 @@ const usage = `evalgate run [--config FILE] [--suite NAME] [--features a,b] [--m
   --changed-since REF      only features whose prompts, partials, dataset or evaluator changed since git REF
   --no-cache               neither read nor write the response cache
   --cache-dir DIR          response cache folder (default .evalgate-cache)
+  --cache-max-size SIZE    after the run, prune the oldest cache entries down to SIZE (default 500MB)
+  --break-after N          an endpoint with N connection or auth failures in a row is down: its
+                           remaining cells end at once as endpoint_down (default 5; 0 = never)
+  --json                   print the outcome (exit code, paths, verdict matrix) as JSON on stdout
   --quiet                  no progress output
   --baseline DIR           pair this run with a stored run; exit 1 when a feature regressed
                            beyond its regression_tolerance (features.yaml, default 0.05)
 
 exit codes: 0 ok, 1 a gate failed, 2 usage or configuration error, 3 run could not complete`;
+
+/** Flags that shape a session rather than the run's plan; `retry-errors` takes them too. */
+export const sessionOptions = {
+  "no-cache": { type: "boolean" },
+  "cache-dir": { type: "string" },
+  "cache-max-size": { type: "string" },
+  "break-after": { type: "string" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean" },
+} as const;
 
 const options = {
   config: { type: "string" },
@@ -72,10 +89,8 @@ const options = {
   resume: { type: "string" },
   shard: { type: "string" },
   "changed-since": { type: "string" },
-  "no-cache": { type: "boolean" },
-  "cache-dir": { type: "string" },
-  quiet: { type: "boolean" },
   baseline: { type: "string" },
+  ...sessionOptions,
 } as const;
 
 /** What run.json records of an invocation, so `--resume DIR` repeats it exactly. */
@@ -104,13 +119,36 @@ function list(text: string | undefined): string[] | undefined {
   return items;
 }
 
-function positiveInt(flag: string, text: string | undefined): number | undefined {
+function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UserError(`${flag} takes a whole number of at least 1, got "${text}"`);
+  // Digits only: Number() would also take "0x2", "1e1", " 2" and "".
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new UserError(
+      `${flag} takes a whole number of at least ${min} (digits only), got "${text}"`,
+    );
   }
   return n;
+}
+
+function positiveInt(flag: string, text: string | undefined): number | undefined {
+  return wholeNumber(flag, text, 1);
+}
+
+/**
+ * mkdir succeeds on an existing read-only folder, and the first write would then fail late
+ * with a bare errno. A probe file says it up front (and, unlike access(), also for root).
+ */
+function checkWritable(outDir: string): void {
+  const probe = join(outDir, `.evalgate-write-check-${process.pid}`);
+  try {
+    writeFileSync(probe, "");
+    rmSync(probe, { force: true });
+  } catch (err) {
+    throw new UserError(
+      `cannot write to the output folder ${outDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}: read-only or no permission); choose another --out`,
+    );
+  }
 }
 
 function timestamp(date: Date): string {
@@ -155,10 +193,10 @@ async function invocationFrom(
       "seed",
       "confidence",
       "shard",
+      "changed-since",
       "out",
       "simulate",
       "simulate-profile",
-      "changed-since",
     ].filter((k) => values[k as keyof typeof values] !== undefined);
     if (conflicting.length > 0) {
       throw new UserError(
@@ -172,6 +210,17 @@ async function invocationFrom(
       throw new UserError(
         `${outDir}/run.json does not record how the run was started; start a new run`,
       );
+    }
+    // A project moved or cloned elsewhere: run.json holds absolute paths of the old place.
+    for (const [what, file] of [
+      ["configuration", invocation.config],
+      ["simulator profile", invocation.simulateProfile],
+    ] as const) {
+      if (file !== undefined && !existsSync(file)) {
+        throw new UserError(
+          `cannot resume ${outDir}: its run.json names the ${what} ${file}, which is not there (was the project moved?); resume from the original location, or start a new run`,
+        );
+      }
     }
     return { invocation, outDir, resume: true };
   }
@@ -207,6 +256,10 @@ async function invocationFrom(
   return { invocation, outDir, resume: false };
 }
 
+function parseRunArgs(argv: string[]) {
+  return parseCommandArgs({ name: "run", usage }, argv, options).values;
+}
+
 function reducerFrom(text: string | undefined): RepeatReducer | undefined {
   if (text === undefined) return undefined;
   if ((REDUCER_NAMES as readonly string[]).includes(text)) return text as RepeatReducer;
@@ -239,194 +292,238 @@ function adaptiveFrom(values: ReturnType<typeof parseRunArgs>): Invocation["adap
   return { seed, confidence };
 }
 
-function parseRunArgs(argv: string[]) {
-  return parseCommandArgs({ name: "run", usage }, argv, options).values;
+export type RunValues = ReturnType<typeof parseRunArgs>;
+
+export interface RunMode {
+  /** `evalgate retry-errors DIR`: resume DIR after dropping its `error` records. */
+  retryErrors?: boolean;
 }
 
 export const runCommand: Command = {
   name: "run",
   summary: "replay the suite's datasets through the models, judge every response, report verdicts",
   usage,
-  async run(argv, io) {
-    const values = parseRunArgs(argv);
-    const { invocation, outDir: givenOut, resume } = await invocationFrom(values, io.cwd, io.env);
-    const baselineDir =
-      values.baseline === undefined ? undefined : resolve(io.cwd, values.baseline);
-    if (baselineDir !== undefined && invocation.shard !== undefined) {
-      throw new UserError(
-        "--baseline compares a whole run, and a shard holds part of one (shards never gate); run evalgate compare BASE MERGED on the merged folder instead",
-      );
-    }
-    if (baselineDir !== undefined) await readRunManifest(baselineDir); // a bad folder fails before the run
-    const config = await loadConfig(invocation.config);
-    const suite = resolveSuite(config, invocation.suite || undefined);
-    invocation.suite = suite.name;
-    const changedSince = values["changed-since"];
-    if (changedSince !== undefined) {
-      const known = buildCatalog(config).features;
-      // Unknown names are left for the plan, which reports them with a suggestion.
-      const candidates = (invocation.features ?? suite.features).flatMap((id) => {
-        const feature = known.get(id);
-        return feature ? [feature] : [];
-      });
-      const changes = await featuresChangedSince(changedSince, config, candidates);
-      io.err(describeChangedSince(changes));
-      invocation.features = [
-        ...changes.features.map((f) => f.feature),
-        ...(invocation.features ?? suite.features).filter((id) => !known.has(id)),
-      ];
-    }
-    const shard: Shard | undefined = invocation.shard ? parseShard(invocation.shard) : undefined;
-    const selection: RunSelection = {
-      ...(invocation.features ? { features: invocation.features } : {}),
-      ...(invocation.models ? { models: invocation.models } : {}),
-      ...(invocation.limit !== undefined ? { limit: invocation.limit } : {}),
-      ...(invocation.repeats !== undefined ? { repeats: invocation.repeats } : {}),
-      ...(invocation.reduce !== undefined ? { reduce: invocation.reduce } : {}),
-    };
-    const plan = await planSuite(config, suite, selection, shard);
-    const reduce = invocation.reduce ?? suite.reduce;
-    if (invocation.adaptive && plan.repeats > 1 && reduce === "mean") {
-      throw new UserError(
-        `--adaptive with ${plan.repeats} repeats needs one pass/fail outcome per example; add --reduce majority (or median, worst, pass^k)`,
-      );
-    }
-    const outDir =
-      givenOut ??
-      resolve(
-        io.cwd,
-        "reports",
-        `${timestamp(new Date())}-${suite.name}${shard ? `-shard${shard.index}of${shard.total}` : ""}`,
-      );
+  run: (argv, io) => executeRun(parseRunArgs(argv), io),
+};
 
-    // The run folder is created by runSuite once the simulator profile and every key
-    // variable are known good, so a mistake there leaves no half folder behind.
-    const simulated = invocation.simulate
-      ? await startSimulatedEndpoints(
-          config,
-          plan,
-          invocation.simulateProfile ?? defaultProfileFile(config),
-          io.env,
-        )
-      : undefined;
-    const progress = createProgressDisplay(
-      values.quiet ? "quiet" : io.isTTY ? "tty" : "lines",
-      io.err,
+/** `evalgate run` once its arguments are parsed; `retry-errors` comes through here too. */
+export async function executeRun(
+  values: RunValues,
+  io: CliIO,
+  mode: RunMode = {},
+): Promise<number> {
+  const breakAfter = wholeNumber("--break-after", values["break-after"], 0);
+  const cacheMaxBytes =
+    values["cache-max-size"] === undefined
+      ? undefined
+      : parseSize("--cache-max-size", values["cache-max-size"]);
+  const { invocation, outDir: givenOut, resume } = await invocationFrom(values, io.cwd, io.env);
+  const baselineDir = values.baseline === undefined ? undefined : resolve(io.cwd, values.baseline);
+  if (baselineDir !== undefined && invocation.shard !== undefined) {
+    throw new UserError(
+      "--baseline compares a whole run, and a shard holds part of one (shards never gate); run evalgate compare BASE MERGED on the merged folder instead",
     );
-    const stop = new AbortController();
-    let interrupts = 0;
-    const onSignal = () => {
-      interrupts++;
-      if (interrupts === 1) {
-        io.err("\nstopping: no new cells; waiting for in-flight ones (Ctrl-C again to stop now)\n");
-        stop.abort(new Error("interrupted"));
-      } else {
-        process.exit(130);
-      }
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    const rel = relative(io.cwd, outDir) || ".";
-    if (!values.quiet) {
-      const mode = simulated ? ` against the simulator at ${simulated.simulator.url}` : "";
-      io.err(
-        `evalgate: ${resume ? "resuming" : "running"} suite "${suite.name}"${shard ? ` shard ${formatShard(shard)}` : ""}: ${plan.features.length} feature(s) × ${plan.models.length} model(s), ${plan.pairs.reduce((s, p) => s + p.planned, 0)} cells${mode}\n  output: ${rel}\n`,
-      );
-    }
-    for (const warning of selfPreferenceWarnings(plan)) io.err(`evalgate: warning: ${warning}\n`);
-    const cache = {
-      enabled: values["no-cache"] !== true,
-      cwd: io.cwd,
-      ...(values["cache-dir"] ? { dir: values["cache-dir"] } : {}),
-    };
-    let interrupted = false;
-    try {
-      const calibration = await calibratePlan(plan, {
-        env: simulated?.env ?? io.env,
-        cache,
-        ...(simulated ? { reachModel: simulated.reachModel } : {}),
-      });
-      for (const line of calibration) io.err(`evalgate: calibration: ${line}\n`);
-      const { result } = await runSuite({
+  }
+  if (baselineDir !== undefined) await readRunManifest(baselineDir); // a bad folder fails before the run
+  const config = await loadConfig(invocation.config);
+  const suite = resolveSuite(config, invocation.suite || undefined);
+  invocation.suite = suite.name;
+  const changedSince = values["changed-since"];
+  if (changedSince !== undefined) {
+    const known = buildCatalog(config).features;
+    // Unknown names are left for the plan, which reports them with a suggestion.
+    const candidates = (invocation.features ?? suite.features).flatMap((id) => {
+      const feature = known.get(id);
+      return feature ? [feature] : [];
+    });
+    const changes = await featuresChangedSince(changedSince, config, candidates);
+    io.err(describeChangedSince(changes));
+    invocation.features = [
+      ...changes.features.map((f) => f.feature),
+      ...(invocation.features ?? suite.features).filter((id) => !known.has(id)),
+    ];
+  }
+  const shard: Shard | undefined = invocation.shard ? parseShard(invocation.shard) : undefined;
+  const selection: RunSelection = {
+    ...(invocation.features ? { features: invocation.features } : {}),
+    ...(invocation.models ? { models: invocation.models } : {}),
+    ...(invocation.limit !== undefined ? { limit: invocation.limit } : {}),
+    ...(invocation.repeats !== undefined ? { repeats: invocation.repeats } : {}),
+    ...(invocation.reduce !== undefined ? { reduce: invocation.reduce } : {}),
+  };
+  const plan = await planSuite(config, suite, selection, shard);
+  const reduce = invocation.reduce ?? suite.reduce;
+  if (invocation.adaptive && plan.repeats > 1 && reduce === "mean") {
+    throw new UserError(
+      `--adaptive with ${plan.repeats} repeats needs one pass/fail outcome per example; add --reduce majority (or median, worst, pass^k)`,
+    );
+  }
+  const outDir =
+    givenOut ??
+    resolve(
+      io.cwd,
+      "reports",
+      `${timestamp(new Date())}-${suite.name}${shard ? `-shard${shard.index}of${shard.total}` : ""}`,
+    );
+
+  // The run folder is created by runSuite once the simulator profile and every key
+  // variable are known good, so a mistake there leaves no half folder behind.
+  if (existsSync(outDir)) checkWritable(outDir);
+  const simulated = invocation.simulate
+    ? await startSimulatedEndpoints(
         config,
         plan,
-        outDir,
-        resume,
-        shard,
-        cache,
-        env: simulated?.env ?? io.env,
-        ...(simulated
-          ? { reachModel: simulated.reachModel, gatewayUrl: simulated.simulator.url }
-          : {}),
-        signal: stop.signal,
-        onProgress: (p) => progress.update(p),
-        invocation: { ...invocation },
-        adaptive: invocation.adaptive
-          ? adaptiveRuleFor({ ...invocation.adaptive, reduce })
-          : undefined,
-      });
-      interrupted = result.interrupted;
-    } finally {
-      progress.finish();
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      await simulated?.simulator.close();
+        invocation.simulateProfile ?? defaultProfileFile(config),
+        io.env,
+      )
+    : undefined;
+  const progress = createProgressDisplay(
+    values.quiet ? "quiet" : io.isTTY ? "tty" : "lines",
+    io.err,
+  );
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.err("\nstopping: no new cells; waiting for in-flight ones (Ctrl-C again to stop now)\n");
+      stop.abort(new Error("interrupted"));
+    } else {
+      process.exit(130);
     }
-    if (!givenOut && !resume && existsSync(outDir)) {
-      await mkdir(dirname(outDir), { recursive: true });
-      await pointLatestAt(outDir);
-    }
-    const resumeCommand = `evalgate run --resume ${rel}`;
-    const report = await writeRunReports(outDir, {
-      finishedAt: interrupted ? undefined : new Date().toISOString(),
-      resumeCommand,
-    });
-    io.out(renderVerdictTable(report.entries));
-    io.out(`\nreport: ${join(rel, "summary.md")} · records: ${join(rel, "journal.jsonl")}\n`);
-    if (!report.complete) {
-      io.err(
-        `evalgate run: the run is incomplete (${interrupted ? "interrupted" : "cells missing"}); finish it with: ${resumeCommand}\n`,
-      );
-      return ExitCode.incomplete;
-    }
-    const broken = report.entries.filter(
-      (e) => e.verdict === "insufficient" && e.errors > e.unscored,
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const rel = displayPath(io.cwd, outDir);
+  if (!values.quiet) {
+    const mode = simulated ? ` against the simulator at ${simulated.simulator.url}` : "";
+    io.err(
+      `evalgate: ${resume ? "resuming" : "running"} suite "${suite.name}"${shard ? ` shard ${formatShard(shard)}` : ""}: ${plan.features.length} feature(s) × ${plan.models.length} model(s), ${plan.pairs.reduce((s, p) => s + p.planned, 0)} cells${mode}\n  output: ${rel}\n`,
     );
-    if (broken.length > 0) {
-      const reasons = [...new Set(broken.flatMap((e) => Object.keys(e.reasons)))].join(", ");
-      const models = [...new Set(broken.map((e) => e.model))].join(", ");
-      // Error records are final, so --resume would not retry them: a new run is what helps.
-      const again = `${givenOut ? " with a new --out folder" : ""}${values["no-cache"] ? "" : " (calls that succeeded are replayed from the cache)"}`;
-      io.err(
-        `evalgate run: ${broken.length} feature × model pair(s) could not be evaluated because calls to ${models} failed (${reasons}); see the reasons in ${join(rel, "journal.jsonl")}, fix the endpoint, then run again${again}\n`,
-      );
-      return ExitCode.incomplete;
+  }
+  for (const warning of selfPreferenceWarnings(plan)) io.err(`evalgate: warning: ${warning}\n`);
+  const cache = {
+    enabled: values["no-cache"] !== true,
+    cwd: io.cwd,
+    ...(values["cache-dir"] ? { dir: values["cache-dir"] } : {}),
+    ...(cacheMaxBytes !== undefined ? { maxBytes: cacheMaxBytes } : {}),
+  };
+  let interrupted = false;
+  let calls = "";
+  let cacheJson: unknown = null;
+  let down: string[] = [];
+  try {
+    const calibration = await calibratePlan(plan, {
+      env: simulated?.env ?? io.env,
+      cache,
+      ...(simulated ? { reachModel: simulated.reachModel } : {}),
+    });
+    for (const line of calibration) io.err(`evalgate: calibration: ${line}\n`);
+    const {
+      result,
+      cache: cacheUse,
+      downEndpoints,
+      retried,
+    } = await runSuite({
+      config,
+      plan,
+      outDir,
+      resume,
+      shard,
+      cache,
+      ...(breakAfter !== undefined ? { breakAfter } : {}),
+      ...(mode.retryErrors ? { retryErrors: true } : {}),
+      env: simulated?.env ?? io.env,
+      ...(simulated
+        ? { reachModel: simulated.reachModel, gatewayUrl: simulated.simulator.url }
+        : {}),
+      signal: stop.signal,
+      onProgress: (p) => progress.update(p),
+      invocation: { ...invocation },
+      adaptive: invocation.adaptive
+        ? adaptiveRuleFor({ ...invocation.adaptive, reduce })
+        : undefined,
+    });
+    interrupted = result.interrupted;
+    down = downEndpoints;
+    if (mode.retryErrors && !values.quiet) {
+      io.err(`evalgate retry-errors: ${retried} cell(s) that ended in error ran again\n`);
     }
-    if (changedSince !== undefined && invocation.features?.length === 0) {
-      io.err(
-        `evalgate run: nothing to evaluate: no prompt, partial, dataset or evaluator of suite "${suite.name}" changed since ${changedSince}\n`,
-      );
-      return ExitCode.ok;
-    }
-    if (report.gateOutcome.failed && shard) {
-      // A shard holds a slice of each feature's examples, so its verdicts are not the run's:
-      // only `evalgate merge` of every shard gates.
-      io.err(
-        `evalgate run: shard ${formatShard(shard)} does not gate; \`evalgate merge\` of all shards gives the verdicts\n`,
-      );
-      return ExitCode.ok;
-    }
-    const baseline = baselineDir
+    // Says what a cached rerun saved; the simulator's own count proves it made no calls.
+    const cacheNote = cacheUse.enabled
+      ? `cache: ${cacheUse.hits} hit(s), ${cacheUse.misses} miss(es)${cacheUse.pruned > 0 ? `, ${cacheUse.pruned} old entr(ies) pruned` : ""}`
+      : "cache: off";
+    const simNote = simulated
+      ? ` · simulator: ${simulated.simulator.stats().requests} request(s)`
+      : "";
+    calls = `${cacheNote}${simNote}\n`;
+    cacheJson = {
+      ...cacheUse,
+      ...(simulated ? { simulatorRequests: simulated.simulator.stats().requests } : {}),
+    };
+  } finally {
+    progress.finish();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await simulated?.simulator.close();
+  }
+  if (!givenOut && !resume && existsSync(outDir)) {
+    await mkdir(dirname(outDir), { recursive: true });
+    await pointLatestAt(outDir);
+  }
+  const resumeCommand = `evalgate run --resume ${rel}`;
+  const report = await writeRunReports(outDir, {
+    finishedAt: interrupted ? undefined : new Date().toISOString(),
+    resumeCommand,
+  });
+  const baseline =
+    baselineDir && report.complete
       ? await compareWithBaseline(baselineDir, outDir, plan.catalog, io)
       : undefined;
-    if (baseline) io.out(renderBaselineSummary(baseline));
-    if (report.gateOutcome.failed) {
-      const names = report.gateOutcome.failures.map(
-        (f) => `${f.feature} × ${f.model} (${f.verdict})`,
-      );
-      io.err(`evalgate run: gate failed: ${names.join(", ")}\n`);
-      return ExitCode.gateFailed;
-    }
-    return baseline?.regressed ? ExitCode.gateFailed : ExitCode.ok;
-  },
-};
+  const outcome = runOutcome({
+    report,
+    interrupted,
+    down,
+    breakAfter: breakAfter ?? 5,
+    rel,
+    resumeCommand,
+    noCache: values["no-cache"] === true,
+  });
+  if (values.json) {
+    printJson(io, {
+      outDir,
+      exitCode: outcome.code,
+      complete: report.complete,
+      interrupted,
+      summary: join(outDir, "summary.md"),
+      journal: join(outDir, "journal.jsonl"),
+      downEndpoints: down,
+      cache: cacheJson,
+      gate: report.gateOutcome,
+      entries: report.entries,
+    });
+  } else {
+    const table = renderVerdictTable(report.entries);
+    io.out(io.colour ? paintVerdicts(table) : table);
+    io.out(`\nreport: ${join(rel, "summary.md")} · records: ${join(rel, "journal.jsonl")}\n`);
+    io.out(calls);
+  }
+  if (changedSince !== undefined && invocation.features?.length === 0) {
+    io.err(
+      `evalgate run: nothing to evaluate: no prompt, partial, dataset or evaluator of suite "${suite.name}" changed since ${changedSince}\n`,
+    );
+    return ExitCode.ok;
+  }
+  if (outcome.code === ExitCode.gateFailed && shard) {
+    // A shard holds a slice of each feature's examples, so its verdicts are not the run's:
+    // only `evalgate merge` of every shard gates.
+    io.err(
+      `evalgate run: shard ${formatShard(shard)} does not gate; \`evalgate merge\` of all shards gives the verdicts\n`,
+    );
+    return ExitCode.ok;
+  }
+  if (baseline && !values.json) io.out(renderBaselineSummary(baseline));
+  if (outcome.message) io.err(outcome.message);
+  if (outcome.code === ExitCode.ok && baseline?.regressed) return ExitCode.gateFailed;
+  return outcome.code;
+}

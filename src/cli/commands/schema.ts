@@ -27,6 +27,9 @@ export const schema: Command = {
   name: "schema",
   summary: "print (or write with --out) JSON Schemas of the YAML files, for editors",
   usage: USAGE,
+  flags: [
+    ["--out DIR", "write one <kind>.schema.json per file kind into DIR (default: all on stdout)"],
+  ],
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs({ name: "schema", usage: USAGE }, argv, {
       out: { type: "string" },

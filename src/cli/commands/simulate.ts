@@ -67,6 +67,23 @@ export const simulate: Command = {
   summary:
     "serve simulated OpenAI, Azure, Bedrock and AI gateway endpoints locally (offline demos and tests)",
   usage: USAGE,
+  flags: [
+    ["--port N", "port to listen on (default 8080; 0 picks a free one)"],
+    ["--host ADDR", "address to listen on (default 127.0.0.1)"],
+    [
+      "--profile FILE",
+      "simulator profile: quality, latency, faults, limits (default config/simulator-profile.yaml)",
+    ],
+    [
+      "--config FILE",
+      "entry configuration whose models the simulator answers as (default config/evalgate.yaml)",
+    ],
+    ["--definitions DIR", "prompt definitions for the gateway routes (default: the config's)"],
+    [
+      "--dataset [FEATURE=]FILE",
+      "answer key: lets simulated models answer close to its references (repeatable)",
+    ],
+  ],
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs({ name: "simulate", usage: USAGE }, argv, {
       port: { type: "string" },
@@ -125,8 +142,24 @@ export const simulate: Command = {
     options.answerKey = answerKey;
     notes.push(`answer key: ${answerKey.length} examples from ${datasets.length} dataset(s)`);
 
+    let simulator: Awaited<ReturnType<typeof startSimulator>>;
+    try {
+      simulator = await startSimulator(options);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EADDRINUSE") {
+        throw new UserError(
+          `port ${options.port} is in use; pick another with --port (0 picks a free one)`,
+        );
+      }
+      if (code === "EADDRNOTAVAIL" || code === "EACCES") {
+        throw new UserError(
+          `cannot listen on ${options.host}:${options.port} (${code}); pick another --host or --port`,
+        );
+      }
+      throw err;
+    }
     const stopped = untilSignal();
-    const simulator = await startSimulator(options);
     const { url } = simulator;
     io.out(
       [

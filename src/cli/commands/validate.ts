@@ -86,6 +86,11 @@ export const validate: Command = {
   name: "validate",
   summary: "check config, catalog, prompts, datasets and evaluators together; list every problem",
   usage: USAGE,
+  flags: [
+    ["--config FILE", "entry configuration (default config/evalgate.yaml)"],
+    ["--suite NAME", "check only this suite (default: every suite)"],
+    ["--definitions DIR", "check a whole prompt definitions tree, without a config"],
+  ],
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs({ name: "validate", usage: USAGE }, argv, {
       config: { type: "string" },
