@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { LoadedConfig } from "../config/index.js";
 import { UserError } from "../core/errors.js";
 import type { CatalogModel, CellRecord, Example, ModelClient } from "../core/types.js";
@@ -197,6 +197,16 @@ async function adaptiveSchedule(
   });
 }
 
+/** The highest folder of `dir`'s path that does not exist yet (what mkdir -p would create). */
+function topmostMissingFolder(dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing = d;
+    if (dirname(d) === d) break;
+  }
+  return missing;
+}
+
 export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult> {
   const cache = new ResponseCache({
     enabled: options.cache.enabled,
@@ -207,15 +217,21 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   if (cache.enabled) checkCacheDir(cache.dir);
   // The lock needs the folder; a run that fails before its manifest (a missing key variable)
   // removes a folder it created, so a mistake found before the first call leaves nothing.
-  const created = !existsSync(options.outDir);
-  await mkdir(options.outDir, { recursive: true });
+  const created = topmostMissingFolder(options.outDir);
+  try {
+    await mkdir(options.outDir, { recursive: true });
+  } catch (err) {
+    throw new UserError(
+      `cannot create the output folder ${options.outDir}: ${(err as Error).message}; choose another --out`,
+    );
+  }
   const lock = acquireRunLock(options.outDir);
   try {
     return await runLocked(options, cache);
   } catch (err) {
     lock.release();
     if (created && !existsSync(join(options.outDir, RUN_MANIFEST_FILE))) {
-      await rm(options.outDir, { recursive: true, force: true });
+      await rm(created, { recursive: true, force: true });
     }
     throw err;
   } finally {

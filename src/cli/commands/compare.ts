@@ -10,21 +10,21 @@ const usage = `evalgate compare BASE CAND --out DIR [--base-model NAME] [--cand-
                  [--pairwise [--config FILE] [--judge MODEL] [--simulate] [--simulate-profile FILE]]
                  [--quiet]
 
-  BASE, CAND         two run folders (evalgate run --out) over the same examples
-  --out DIR          where compare.md, compare.html and compare.json go
-  --base-model NAME  the baseline model to compare, when BASE holds several per feature
-  --cand-model NAME  the candidate model, when CAND holds several per feature
-  --features a,b     only these features (default: every feature both runs hold)
-  --tolerance POINTS a drop counts as a regression only when the paired interval lies wholly
-                     below -POINTS percentage points (default 0: any significant drop)
-  --confidence C     confidence of the paired intervals (default 0.95)
-  --pairwise         also ask a judge to compare the two answers of each pair, in both orders
-  --config FILE      configuration whose judge and datasets --pairwise uses (default: the one
-                     recorded in CAND/run.json)
-  --judge MODEL      judge model for --pairwise (a catalog name; default: the suite's judge)
-  --simulate         --pairwise: the judge is answered by the built-in simulator
-  --simulate-profile FILE  simulator profile for --simulate (e.g. a judge's pairwise_position_bias)
-  --quiet            print only the table
+  BASE, CAND                two run folders (evalgate run --out) over the same examples
+  --out DIR                 where compare.md, compare.html and compare.json go
+  --base-model NAME         the baseline model to compare, when BASE holds several per feature
+  --cand-model NAME         the candidate model, when CAND holds several per feature
+  --features a,b            only these features (default: every feature both runs hold)
+  --tolerance POINTS        a drop counts as a regression only when the paired interval lies wholly
+                            below -POINTS percentage points (default 0: any significant drop)
+  --confidence C            confidence of the paired intervals (default 0.95)
+  --pairwise                also ask a judge to compare the two answers of each pair, in both orders
+  --config FILE             configuration whose judge and datasets --pairwise uses (default: the one
+                            recorded in CAND/run.json)
+  --judge MODEL             judge model for --pairwise (a catalog name; default: the suite's judge)
+  --simulate                --pairwise: the judge is answered by the built-in simulator
+  --simulate-profile FILE   simulator profile for --simulate (e.g. a judge's pairwise_position_bias)
+  --quiet                   print only the table
 
 exit codes: 0 no feature regressed, 1 a feature regressed beyond the tolerance, 2 bad input`;
 

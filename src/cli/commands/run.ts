@@ -6,6 +6,8 @@ import { findConfigFile, loadConfig, resolveSuite } from "../../config/index.js"
 import { ExitCode, UserError } from "../../core/errors.js";
 import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
 import {
+  checkCacheDir,
+  DEFAULT_CACHE_DIR,
   formatShard,
   parseShard,
   parseSize,
@@ -401,13 +403,15 @@ export async function executeRun(
       `evalgate: ${resume ? "resuming" : "running"} suite "${suite.name}"${shard ? ` shard ${formatShard(shard)}` : ""}: ${plan.features.length} feature(s) × ${plan.models.length} model(s), ${plan.pairs.reduce((s, p) => s + p.planned, 0)} cells${mode}\n  output: ${rel}\n`,
     );
   }
-  for (const warning of selfPreferenceWarnings(plan)) io.err(`evalgate: warning: ${warning}\n`);
   const cache = {
     enabled: values["no-cache"] !== true,
     cwd: io.cwd,
     ...(values["cache-dir"] ? { dir: values["cache-dir"] } : {}),
     ...(cacheMaxBytes !== undefined ? { maxBytes: cacheMaxBytes } : {}),
   };
+  // Usage errors first, warnings after: a bad --cache-dir stops the run before anything is said.
+  if (cache.enabled) checkCacheDir(resolve(io.cwd, cache.dir ?? DEFAULT_CACHE_DIR));
+  for (const warning of selfPreferenceWarnings(plan)) io.err(`evalgate: warning: ${warning}\n`);
   let interrupted = false;
   let calls = "";
   let cacheJson: unknown = null;

@@ -87,9 +87,13 @@ export const validate: Command = {
   summary: "check config, catalog, prompts, datasets and evaluators together; list every problem",
   usage: USAGE,
   flags: [
-    ["--config FILE", "entry configuration (default config/evalgate.yaml)"],
+    [
+      "--config FILE",
+      "entry configuration (default: the nearest evalgate.yaml, evalgate/evalgate.yaml or config/evalgate.yaml, walking up)",
+    ],
     ["--suite NAME", "check only this suite (default: every suite)"],
     ["--definitions DIR", "check a whole prompt definitions tree, without a config"],
+    ["--json", "print the problems as a JSON list [{file, line, column, code, message}] on stdout"],
   ],
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseCommandArgs({ name: "validate", usage: USAGE }, argv, {
