@@ -25,6 +25,8 @@ export interface PairPlan {
   /** Whether this feature gates the run. */
   gated: boolean;
   prices?: ModelPrices | undefined;
+  /** The judge the plan chose, shown when no record names one (nothing judged yet). */
+  judge?: string;
 }
 
 /** One cell of the feature × model compatibility matrix, as written to run.json. */
@@ -67,6 +69,8 @@ export interface MatrixEntry {
   latencyP95Ms: number | null;
   /** Most common reasons for unscored and error cells, with counts. */
   reasons: Record<string, number>;
+  /** Distinct judges (or checks) named by the records, sorted (journal order varies); else the plan's. */
+  judges: string[];
 }
 
 interface PairState {
@@ -84,6 +88,7 @@ interface PairState {
   outputTokens: number;
   latencies: number[];
   reasons: Map<string, number>;
+  judges: Set<string>;
 }
 
 function percentile(sorted: number[], q: number): number | null {
@@ -116,6 +121,7 @@ export class MatrixAccumulator {
         outputTokens: 0,
         latencies: [],
         reasons: new Map(),
+        judges: new Set(),
       });
     }
   }
@@ -153,6 +159,7 @@ export class MatrixAccumulator {
       state.outputTokens += record.usage.outputTokens;
     }
     if (record.latencyMs !== undefined) state.latencies.push(record.latencyMs);
+    if (record.judge !== undefined) state.judges.add(record.judge);
     return true;
   }
 
@@ -216,6 +223,12 @@ export class MatrixAccumulator {
         latencyP50Ms: percentile(sortedLatencies, 0.5),
         latencyP95Ms: percentile(sortedLatencies, 0.95),
         reasons: Object.fromEntries([...state.reasons.entries()].sort((a, b) => b[1] - a[1])),
+        judges:
+          state.judges.size > 0
+            ? [...state.judges].sort()
+            : plan.judge !== undefined
+              ? [plan.judge]
+              : [],
       };
     });
   }

@@ -3,7 +3,7 @@ import { mkdir, rm, symlink } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { loadConfig, resolveSuite } from "../../config/index.js";
 import { ExitCode, UserError } from "../../core/errors.js";
-import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
+import { describeGateFailures, renderVerdictTable, writeRunReports } from "../../reports/index.js";
 import {
   formatShard,
   parseShard,
@@ -278,6 +278,7 @@ export const runCommand: Command = {
     const report = await writeRunReports(outDir, {
       finishedAt: interrupted ? undefined : new Date().toISOString(),
       resumeCommand,
+      cwd: io.cwd,
     });
     io.out(renderVerdictTable(report.entries));
     io.out(`\nreport: ${join(rel, "summary.md")} · records: ${join(rel, "journal.jsonl")}\n`);
@@ -287,9 +288,7 @@ export const runCommand: Command = {
       );
       return ExitCode.incomplete;
     }
-    const broken = report.entries.filter(
-      (e) => e.verdict === "insufficient" && e.errors > e.unscored,
-    );
+    const broken = report.outcome.couldNotEvaluate;
     if (broken.length > 0) {
       const reasons = [...new Set(broken.flatMap((e) => Object.keys(e.reasons)))].join(", ");
       const models = [...new Set(broken.map((e) => e.model))].join(", ");
@@ -300,11 +299,17 @@ export const runCommand: Command = {
       );
       return ExitCode.incomplete;
     }
+    if (report.outcome.kind === "shard") {
+      // A shard judges a slice of the examples: its rates are not the run's, so it never gates.
+      if (!values.quiet) {
+        io.err(
+          `evalgate run: shard ${invocation.shard} finished; shards never gate — \`evalgate merge\` over all shard folders gives the verdict\n`,
+        );
+      }
+      return ExitCode.ok;
+    }
     if (report.gateOutcome.failed) {
-      const names = report.gateOutcome.failures.map(
-        (f) => `${f.feature} × ${f.model} (${f.verdict})`,
-      );
-      io.err(`evalgate run: gate failed: ${names.join(", ")}\n`);
+      io.err(`evalgate run: gate failed: ${describeGateFailures(report.gateOutcome.failures)}\n`);
       return ExitCode.gateFailed;
     }
     return ExitCode.ok;
