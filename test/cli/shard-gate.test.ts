@@ -1,7 +1,7 @@
 /**
  * Shards never gate: on the simulator, a gated suite whose merged verdict is red gives every
  * `run --shard` exit 0 (its summary.md says it is a shard), and `merge` gives the exit code
- * and verdicts of the unsharded run. A shard whose own calls fail exits 3. Every run folder
+ * and verdicts of the unsharded run. A shard whose own calls fail exits 3, and so does their merge. Every run folder
  * gets junit.xml, metrics.txt and gl-code-quality-report.json, and `report --baseline-dir`
  * shows what changed.
  */
@@ -102,6 +102,17 @@ describe("shards never gate; merge does", () => {
     );
     expect(readFileSync(temp.path("locked1", "summary.md"), "utf8")).toContain(
       "❌ **Could not evaluate** 1 feature × model pair(s): their calls failed (auth).",
+    );
+    const second = await run(
+      [...argv, "--shard", "2/2", "--out", "locked2"],
+      cleanEnv({ VLLM_API_KEY: "a-wrong-key" }),
+    );
+    expect(second.code).toBe(3);
+    // The merge exits as the unsharded run would: 3, not "gate failed".
+    const merged = await run(["merge", "locked1", "locked2", "--out", "locked-m"]);
+    expect(merged.code).toBe(3);
+    expect(merged.err).toBe(
+      "evalgate merge: 1 feature × model pair(s) could not be evaluated because their calls failed; see locked-m/journal.jsonl\n",
     );
   });
 
