@@ -4,8 +4,10 @@
  * run`, `merge` and `report` all end here, so a report can always be rebuilt from what is on
  * disk. The journal is read once, each report folding records as they stream past.
  */
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { UserError } from "../core/errors.js";
 import type { CellRecord } from "../core/types.js";
 import {
   forEachJournalRecord,
@@ -70,7 +72,10 @@ export async function readRunMatrix(
   const accumulator = new MatrixAccumulator(pairPlans(manifest));
   const seen = new Set<string>();
   let duplicates = 0;
-  await forEachJournalRecord(journalPathIn(dir), (record: CellRecord) => {
+  const journal = journalPathIn(dir);
+  // A folder whose run stopped before its first record has no journal: every cell is missing.
+  if (!existsSync(journal)) return { manifest, entries: accumulator.entries(), duplicates };
+  await forEachJournalRecord(journal, (record: CellRecord) => {
     // A journal never holds two records for a cell; if one was edited by hand, count the first.
     if (seen.has(record.cellId)) {
       duplicates++;
@@ -80,6 +85,15 @@ export async function readRunMatrix(
     if (accumulator.add(record)) onRecord(record);
   });
   return { manifest, entries: accumulator.entries(), duplicates };
+}
+
+async function readBaseline(dir: string) {
+  try {
+    return await readRunMatrix(dir);
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(`--baseline-dir: ${err.message}`);
+    throw err;
+  }
 }
 
 function repeatsOf(manifest: RunManifest): boolean {
@@ -140,7 +154,7 @@ export async function writeRunReports(
     },
     manifest,
   );
-  const baseline = options.baselineDir ? await readRunMatrix(options.baselineDir) : undefined;
+  const baseline = options.baselineDir ? await readBaseline(options.baselineDir) : undefined;
   const baselineRun = baseline
     ? { runId: baseline.manifest.runId, entries: baseline.entries }
     : undefined;

@@ -49,6 +49,17 @@ function pairs(list: readonly MatrixEntry[]): string {
 }
 
 function headline(entries: readonly MatrixEntry[], ctx: SummaryContext): string[] {
+  const lines = outcomeLines(entries, ctx);
+  // A shard that could not run says so first; the reminder that it is a shard still holds.
+  if (ctx.shard && !lines[0]!.includes("**Shard")) {
+    lines.push(
+      `This folder is shard ${md(ctx.shard)}; \`evalgate merge\` over all shard folders gives the verdict.`,
+    );
+  }
+  return lines;
+}
+
+function outcomeLines(entries: readonly MatrixEntry[], ctx: SummaryContext): string[] {
   const outcome = runOutcome({ ...ctx, entries });
   switch (outcome.kind) {
     case "incomplete":

@@ -100,8 +100,12 @@ describe("shards never gate; merge does", () => {
     expect(r.err).toMatch(
       /could not be evaluated because calls to mistral-7b-vllm failed \(auth\)/,
     );
-    expect(readFileSync(temp.path("locked1", "summary.md"), "utf8")).toContain(
+    const summary = readFileSync(temp.path("locked1", "summary.md"), "utf8");
+    expect(summary).toContain(
       "❌ **Could not evaluate** 1 feature × model pair(s): their calls failed (auth).",
+    );
+    expect(summary).toContain(
+      "\nThis folder is shard 1/2; `evalgate merge` over all shard folders gives the verdict.\n",
     );
     const second = await run(
       [...argv, "--shard", "2/2", "--out", "locked2"],
@@ -136,6 +140,11 @@ describe("shards never gate; merge does", () => {
       location: { path: "config/prompts/code_suggestions/generations/mistral/1.0.0.yml" },
     });
 
+    const missing = await run(["report", "m", "--baseline-dir", "nowhere"]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(
+      /^evalgate report: --baseline-dir: \S+nowhere\/run\.json: no run\.json here/,
+    );
     const report = await run(["report", "m", "--baseline-dir", "full"]);
     expect(report.code).toBe(1);
     const summary = readFileSync(temp.path("m", "summary.md"), "utf8");
