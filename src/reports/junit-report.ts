@@ -11,7 +11,7 @@
 import type { CellRecord } from "../core/types.js";
 import type { MatrixEntry } from "../scoring/index.js";
 import { truncateText } from "./bounded-text.js";
-import { dropForbiddenXmlChars, escapeXmlAttribute, escapeXmlText } from "./xml-text.js";
+import { escapeXmlAttribute, escapeXmlText, spellForbiddenXmlChars } from "./xml-text.js";
 
 export const JUNIT_FILE = "junit.xml";
 export const JUNIT_MESSAGE_LIMIT = 4000;
@@ -30,9 +30,17 @@ export interface JUnitOptions {
   bodyBudget?: number;
 }
 
+/** Cases are joined into one flat string per this many, so 100k cells stay a few MB. */
+const CASES_PER_CHUNK = 256;
+
 interface SuiteState {
-  cases: string[];
-  names: Set<string>;
+  /** `<testcase classname="…" ` for this pair, escaped once. */
+  open: string;
+  chunks: string[];
+  pending: string[];
+  cases: number;
+  /** Names with a `#` in an unrepeated run, the one place two cells could share a name. */
+  hashNames: Set<string>;
   failures: number;
   errors: number;
   skipped: number;
@@ -63,7 +71,17 @@ export class JUnitReportBuilder {
     const key = `${record.feature}\u0000${record.model}`;
     let state = this.suites.get(key);
     if (!state) {
-      state = { cases: [], names: new Set(), failures: 0, errors: 0, skipped: 0, seconds: 0 };
+      state = {
+        open: `<testcase classname="${escapeXmlAttribute(classnameOf(record.feature, record.model))}" `,
+        chunks: [],
+        pending: [],
+        cases: 0,
+        hashNames: new Set(),
+        failures: 0,
+        errors: 0,
+        skipped: 0,
+        seconds: 0,
+      };
       this.suites.set(key, state);
     }
     return state;
@@ -76,15 +94,19 @@ export class JUnitReportBuilder {
     return bounded;
   }
 
+  /**
+   * Cell ids are unique per pair, and ids are spelled injectively, so `id` (one repeat) and
+   * `id#repeat` (a number after the last `#`) are unique names — except when a record has a
+   * repeat in a run folder that records none and another id happens to read `id#n`.
+   */
   private uniqueName(state: SuiteState, record: CellRecord): string {
-    const base = dropForbiddenXmlChars(
-      this.options.repeats || record.repeat > 0
-        ? `${record.exampleId}#${record.repeat}`
-        : record.exampleId,
-    );
+    const id = spellForbiddenXmlChars(record.exampleId);
+    if (this.options.repeats) return `${id}#${record.repeat}`;
+    const base = record.repeat > 0 ? `${id}#${record.repeat}` : id;
+    if (!base.includes("#")) return base;
     let name = base;
-    for (let i = 2; state.names.has(name); i++) name = `${base} (${i})`;
-    state.names.add(name);
+    for (let i = 2; state.hashNames.has(name); i++) name = `${base} (${i})`;
+    state.hashNames.add(name);
     return name;
   }
 
@@ -92,9 +114,14 @@ export class JUnitReportBuilder {
     const state = this.suite(record);
     const name = this.uniqueName(state, record);
     state.seconds += (record.latencyMs ?? 0) / 1000;
-    const open = `<testcase classname="${escapeXmlAttribute(classnameOf(record.feature, record.model))}" name="${escapeXmlAttribute(name)}" time="${seconds(record.latencyMs)}"`;
+    const open = `${state.open}name="${escapeXmlAttribute(name)}" time="${seconds(record.latencyMs)}"`;
     const inner = this.outcome(state, record);
-    state.cases.push(inner === "" ? `${open}/>` : `${open}>${inner}</testcase>`);
+    state.pending.push(inner === "" ? `    ${open}/>\n` : `    ${open}>${inner}</testcase>\n`);
+    state.cases++;
+    if (state.pending.length >= CASES_PER_CHUNK) {
+      state.chunks.push(state.pending.join(""));
+      state.pending = [];
+    }
   }
 
   private outcome(state: SuiteState, record: CellRecord): string {
@@ -124,27 +151,19 @@ export class JUnitReportBuilder {
 
   /** The XML document, suites in the order of `entries` (the plan's), empty suites included. */
   render(entries: readonly MatrixEntry[]): string {
-    const parts: string[] = [];
-    let tests = 0;
-    let failures = 0;
-    let errors = 0;
-    let skipped = 0;
-    let time = 0;
-    for (const e of entries) {
-      const s = this.suites.get(`${e.feature}\u0000${e.model}`) ?? {
-        cases: [],
-        names: new Set<string>(),
-        failures: 0,
-        errors: 0,
-        skipped: 0,
-        seconds: 0,
-      };
-      tests += s.cases.length;
-      failures += s.failures;
-      errors += s.errors;
-      skipped += s.skipped;
-      time += s.seconds;
-      const name = escapeXmlAttribute(classnameOf(e.feature, e.model));
+    return [...this.renderChunks(entries)].join("");
+  }
+
+  /** The same document in pieces, to write without building one large string. */
+  *renderChunks(entries: readonly MatrixEntry[]): Generator<string> {
+    const suites = entries.map((e) => ({
+      entry: e,
+      state: this.suites.get(`${e.feature}\u0000${e.model}`),
+    }));
+    const total = (pick: (s: SuiteState) => number) =>
+      suites.reduce((sum, { state }) => sum + (state ? pick(state) : 0), 0);
+    yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXmlAttribute(this.options.name)}" tests="${total((s) => s.cases)}" failures="${total((s) => s.failures)}" errors="${total((s) => s.errors)}" skipped="${total((s) => s.skipped)}" time="${total((s) => s.seconds).toFixed(3)}">\n`;
+    for (const { entry: e, state: s } of suites) {
       const properties = [
         ["verdict", e.verdict],
         ["pass_rate", e.passRate === null ? "none" : e.passRate.toFixed(4)],
@@ -154,10 +173,13 @@ export class JUnitReportBuilder {
       ]
         .map(([k, v]) => `<property name="${k}" value="${escapeXmlAttribute(v!)}"/>`)
         .join("");
-      parts.push(
-        `  <testsuite name="${name}" tests="${s.cases.length}" failures="${s.failures}" errors="${s.errors}" skipped="${s.skipped}" time="${s.seconds.toFixed(3)}">\n    <properties>${properties}</properties>\n${s.cases.map((c) => `    ${c}\n`).join("")}  </testsuite>\n`,
-      );
+      yield `  <testsuite name="${escapeXmlAttribute(classnameOf(e.feature, e.model))}" tests="${s?.cases ?? 0}" failures="${s?.failures ?? 0}" errors="${s?.errors ?? 0}" skipped="${s?.skipped ?? 0}" time="${(s?.seconds ?? 0).toFixed(3)}">\n    <properties>${properties}</properties>\n`;
+      if (s) {
+        yield* s.chunks;
+        yield s.pending.join("");
+      }
+      yield "  </testsuite>\n";
     }
-    return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXmlAttribute(this.options.name)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time.toFixed(3)}">\n${parts.join("")}</testsuites>\n`;
+    yield "</testsuites>\n";
   }
 }

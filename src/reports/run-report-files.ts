@@ -5,7 +5,7 @@
  * disk. The journal is read once, each report folding records as they stream past.
  */
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { open, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { UserError } from "../core/errors.js";
 import type { CellRecord } from "../core/types.js";
@@ -85,6 +85,15 @@ export async function readRunMatrix(
     if (accumulator.add(record)) onRecord(record);
   });
   return { manifest, entries: accumulator.entries(), duplicates };
+}
+
+async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
+  const handle = await open(file, "w");
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
 }
 
 async function readBaseline(dir: string) {
@@ -212,7 +221,7 @@ export async function writeRunReports(
     worstExamples: (feature, model) => worst.of(feature, model),
   });
   await writeFile(join(outDir, SUMMARY_MARKDOWN_FILE), markdown);
-  await writeFile(join(outDir, JUNIT_FILE), junit.render(entries));
+  await writeChunks(join(outDir, JUNIT_FILE), junit.renderChunks(entries));
   await writeFile(join(outDir, METRICS_FILE), renderOpenMetrics(entries));
   await writeFile(
     join(outDir, CODE_QUALITY_FILE),

@@ -11,6 +11,16 @@ export function dropForbiddenXmlChars(text: string): string {
   return text.replace(FORBIDDEN, "");
 }
 
+/**
+ * For names that must stay distinct (test case names): a forbidden character becomes
+ * `\u{hex}` and a backslash `\\`, so two different ids never map to the same name.
+ */
+export function spellForbiddenXmlChars(text: string): string {
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(FORBIDDEN, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
 /** Element content: `&`, `<` and `>` (so `]]>` cannot appear either). */
 export function escapeXmlText(text: string): string {
   return dropForbiddenXmlChars(text)

@@ -95,7 +95,12 @@ no answer in 60 s</error></testcase>
     const visible = "a</testcase>]]><![CDATA[x]]>\"'&amp;<script> @here";
     const [first, second, third] = cases(root);
     expect(root.children[0]!.attributes.name).toBe('f<&>/m"1');
-    expect(first!.attributes).toEqual({ classname: 'f<&>/m"1', name: visible, time: "0.250" });
+    // A name keeps forbidden characters visible, spelled out, so distinct ids stay distinct.
+    expect(first!.attributes).toEqual({
+      classname: 'f<&>/m"1',
+      name: "a</testcase>]]><![CDATA[x]]>\"'&amp;<script>\\u{0}\\u{7}\\u{1b}\\u{fffe}\\u{d800} @here",
+      time: "0.250",
+    });
     expect(first!.children[0]!.text).toBe(
       `score 1 of 4 (a pass needs 3), judged by judge-a\n${visible}`,
     );
@@ -120,11 +125,26 @@ no answer in 60 s</error></testcase>
       ),
     );
     const root = parseXml(junit(records, [plan("cg", "m1", { planned: 4 })], { repeats: true }));
-    expect(cases(root).map((c) => c.attributes.name)).toEqual(["a#0", "a#0 (2)", "a#1", "a#1 (2)"]);
+    expect(cases(root).map((c) => c.attributes.name)).toEqual([
+      "a#0",
+      "a\\u{0}#0",
+      "a#1",
+      "a\\u{0}#1",
+    ]);
     const full = `score 1 of 4 (a pass needs 3), judged by judge-a\n${long}`;
     expect(cases(root)[0]!.children[0]!.text).toBe(
       `${full.slice(0, 4000)}… [truncated: ${full.length - 4000} more characters; the full text is in journal.jsonl]`,
     );
+  });
+
+  it("keeps names unique when a repeat shows up in a run folder that records none", () => {
+    const records = [
+      record({ feature: "cg", model: "m1", exampleId: "x#1", score: 4 }),
+      record({ feature: "cg", model: "m1", exampleId: "x", repeat: 1, score: 4 }),
+      record({ feature: "cg", model: "m1", exampleId: "x\\y", score: 4 }),
+    ];
+    const names = cases(parseXml(junit(records, [plan("cg", "m1", { planned: 3 })])));
+    expect(names.map((c) => c.attributes.name)).toEqual(["x#1", "x#1 (2)", "x\\\\y"]);
   });
 
   it("shrinks messages to a line once its size budget is spent", () => {
