@@ -18,9 +18,25 @@ export function formatInterval(entry: MatrixEntry): string {
   return `${(entry.interval.low * 100).toFixed(0)}–${(entry.interval.high * 100).toFixed(0)}%`;
 }
 
+/** Who scored a pair: its judge, `jury: a, b` when several did, `—` before any record. */
+export function judgeLabel(entry: MatrixEntry): string {
+  if (entry.judges.length === 0) return "—";
+  return entry.judges.length === 1 ? entry.judges[0]! : `jury: ${entry.judges.join(", ")}`;
+}
+
 /** The compact plain-text verdict table printed at the end of a run. */
 export function renderVerdictTable(entries: readonly MatrixEntry[]): string {
-  const header = ["feature", "model", "verdict", "pass", "95% CI", "scored", "unscored", "errors"];
+  const header = [
+    "feature",
+    "model",
+    "verdict",
+    "pass",
+    "95% CI",
+    "scored",
+    "unscored",
+    "errors",
+    "judge",
+  ];
   const rows = entries.map((e) => [
     e.feature,
     e.model,
@@ -30,6 +46,7 @@ export function renderVerdictTable(entries: readonly MatrixEntry[]): string {
     `${e.scored}/${e.n}`,
     String(e.unscored),
     String(e.errors),
+    judgeLabel(e),
   ]);
   return `${alignColumns([header, ...rows])}\n`;
 }

@@ -128,6 +128,8 @@ async function startManifest(options: RunSuiteOptions): Promise<RunManifest> {
     config: {
       hash: plan.configHash,
       file: options.config.entryFile,
+      // Reports point Code Quality issues at definition files through it.
+      definitions: options.config.definitionsDir,
       resolved: plan.resolvedConfig,
     },
     planned: plan.pairs.reduce((sum, p) => sum + p.planned, 0),

@@ -127,6 +127,8 @@ export interface MatrixEntry {
   selfPreferenceRisk: { family: string; judges: string[] } | null;
   /** Set when the evaluator is calibrated or the suite requires it. */
   calibration: CalibrationStatus | null;
+  /** Distinct judges (or checks) named by the records, sorted (journal order varies); else the plan's. */
+  judges: string[];
 }
 
 interface PairState {
@@ -151,6 +153,7 @@ interface PairState {
   reasons: Map<string, number>;
   /** Jurors' scores per cell, folded into a 4×4-sized coincidence matrix. */
   jurors: CoincidenceTally | undefined;
+  judges: Set<string>;
 }
 
 function agreementOf(tally: CoincidenceTally): JudgeAgreement {
@@ -269,6 +272,7 @@ export class MatrixAccumulator {
         latencies: [],
         reasons: new Map(),
         jurors: undefined,
+        judges: new Set(),
       });
     }
   }
@@ -313,6 +317,7 @@ export class MatrixAccumulator {
         record.judges.map((j) => j.score).filter((v): v is number => v !== null),
       );
     }
+    if (record.judge !== undefined) state.judges.add(record.judge);
     return true;
   }
 
@@ -395,6 +400,12 @@ export class MatrixAccumulator {
         judgeAgreement: state.jurors ? agreementOf(state.jurors) : null,
         selfPreferenceRisk: plan.selfPreferenceRisk ?? null,
         calibration: plan.calibration ?? null,
+        judges:
+          state.judges.size > 0
+            ? [...state.judges].sort()
+            : plan.judge !== undefined
+              ? [plan.judge]
+              : [],
       };
     });
   }

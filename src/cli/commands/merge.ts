@@ -1,6 +1,11 @@
 import { resolve } from "node:path";
 import { ExitCode, UserError } from "../../core/errors.js";
-import { renderVerdictTable, writeRunReports } from "../../reports/index.js";
+import {
+  describeGateFailures,
+  renderVerdictTable,
+  runExitCode,
+  writeRunReports,
+} from "../../reports/index.js";
 import { mergeRuns } from "../../runner/index.js";
 import { type Command, displayPath, parseCommandArgs } from "../command.js";
 import { paintVerdicts } from "../terminal-colour.js";
@@ -29,7 +34,7 @@ export const mergeCommand: Command = {
       positionals.map((d) => resolve(io.cwd, d)),
       resolve(io.cwd, values.out),
     );
-    const report = await writeRunReports(result.outDir);
+    const report = await writeRunReports(result.outDir, { cwd: io.cwd });
     const rel = displayPath(io.cwd, result.outDir);
     const table = renderVerdictTable(report.entries);
     io.out(io.colour ? paintVerdicts(table) : table);
@@ -46,6 +51,15 @@ export const mergeCommand: Command = {
       io.err("evalgate merge: some planned cells have no record; the merged run is incomplete\n");
       return ExitCode.incomplete;
     }
-    return report.gateOutcome.failed ? ExitCode.gateFailed : ExitCode.ok;
+    // The same outcome, message aside, as the unsharded run would have had.
+    const { outcome } = report;
+    if (outcome.kind === "could-not-evaluate") {
+      io.err(
+        `evalgate merge: ${outcome.couldNotEvaluate.length} feature × model pair(s) could not be evaluated because their calls failed; see ${rel}/journal.jsonl\n`,
+      );
+    } else if (outcome.kind === "gate-failed") {
+      io.err(`evalgate merge: gate failed: ${describeGateFailures(report.gateOutcome.failures)}\n`);
+    }
+    return runExitCode(outcome);
   },
 };

@@ -1,15 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ExitCode } from "../../core/errors.js";
-import { renderVerdictTable, SUMMARY_MARKDOWN_FILE, writeRunReports } from "../../reports/index.js";
+import {
+  renderVerdictTable,
+  runExitCode,
+  SUMMARY_MARKDOWN_FILE,
+  writeRunReports,
+} from "../../reports/index.js";
 import { type Command, displayPath, JSON_FLAG, parseCommandArgs, printJson } from "../command.js";
 import { mergeRequestTarget, postMergeRequestNote } from "../gitlab-notes.js";
 import { paintVerdicts } from "../terminal-colour.js";
 
-const usage = `evalgate report [DIR] [--json] [--post-mr-note] [--token-env NAME] [--gitlab-url URL]
-                [--project ID] [--merge-request IID]`;
+const usage = `evalgate report [DIR] [--baseline-dir DIR] [--json] [--post-mr-note] [--token-env NAME]
+                [--gitlab-url URL] [--project ID] [--merge-request IID]`;
 
 const options = {
+  "baseline-dir": { type: "string" },
   json: { type: "boolean" },
   "post-mr-note": { type: "boolean" },
   "token-env": { type: "string" },
@@ -20,10 +26,15 @@ const options = {
 
 export const reportCommand: Command = {
   name: "report",
-  summary: "rebuild a run folder's reports (run.json summary, summary.md) from its journal",
+  summary:
+    "rebuild a run folder's reports (run.json summary, summary.md, junit.xml, …) from its journal",
   usage,
   flags: [
     ["DIR", "the run folder to report (default reports/latest)"],
+    [
+      "--baseline-dir DIR",
+      "a run folder to compare with: summary.md shows each pair's rate and verdict before → after, the Code Quality report flags regressions",
+    ],
     JSON_FLAG,
     ["--post-mr-note", "post summary.md as a merge-request note, or update the note posted before"],
     [
@@ -54,13 +65,13 @@ export const reportCommand: Command = {
           io.env,
         )
       : undefined;
-    const report = await writeRunReports(dir);
+    const baselineDir = values["baseline-dir"];
+    const report = await writeRunReports(dir, {
+      cwd: io.cwd,
+      ...(baselineDir !== undefined ? { baselineDir: resolve(io.cwd, baselineDir) } : {}),
+    });
     const summaryFile = resolve(dir, SUMMARY_MARKDOWN_FILE);
-    const code = !report.complete
-      ? ExitCode.incomplete
-      : report.gateOutcome.failed
-        ? ExitCode.gateFailed
-        : ExitCode.ok;
+    const code = !report.complete ? ExitCode.incomplete : runExitCode(report.outcome);
     if (values.json) {
       printJson(io, {
         outDir: dir,

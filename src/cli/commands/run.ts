@@ -479,6 +479,7 @@ export async function executeRun(
   const report = await writeRunReports(outDir, {
     finishedAt: interrupted ? undefined : new Date().toISOString(),
     resumeCommand,
+    cwd: io.cwd,
   });
   const baseline =
     baselineDir && report.complete
