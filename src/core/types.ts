@@ -212,4 +212,20 @@ export interface CellRecord extends CellIdentity {
   /** Response text and judge explanation: only written to the run folder. */
   response?: string;
   judgeExplanation?: string;
+  /** The example's template variables, so reports can show it without the dataset. */
+  inputs?: Record<string, unknown>;
+  /** The example's reference answer, when the dataset has one. */
+  reference?: string;
+  /** contentHash of the rendered messages; their text is in prompts.jsonl, once per hash. */
+  promptHash?: string;
+  /** Every judge that scored the response (one today; an array so a jury fits). */
+  judges?: JudgeVerdict[];
+}
+
+/** One judge's grade of one response, as the journal keeps it. */
+export interface JudgeVerdict {
+  name: string;
+  /** null when the judge's reply had no usable score. */
+  score: number | null;
+  explanation: string;
 }

@@ -16,6 +16,7 @@ import { EndpointQueues } from "./endpoint-queue.js";
 import { createCellExecutor } from "./execute-cell.js";
 import { JournalWriter, journalPathIn } from "./journal.js";
 import { type PlannedCell, planCells } from "./plan-cells.js";
+import { PromptStore, promptsPathIn } from "./prompt-store.js";
 import { ResponseCache } from "./response-cache.js";
 import { loadResumeState, skipFinished } from "./resume-run.js";
 import { RetryPolicy } from "./retry-policy.js";
@@ -211,7 +212,9 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
   };
   const pairFor = (cell: PlannedCell) => pairOf.get(`${cell.feature}\u0000${cell.model}`)!;
 
+  const prompts = await PromptStore.open(promptsPathIn(options.outDir));
   const execute = createCellExecutor({
+    storePrompt: (messages) => prompts.store(messages),
     render: (cell) =>
       plan.registry.render(
         pairFor(cell).resolved,
@@ -276,6 +279,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
     return { manifest, result };
   } finally {
     await journal.close();
+    prompts.close();
     queues.close();
     watchdog.close();
     await Promise.all([...raw.values()].map((c) => c.close?.()));
