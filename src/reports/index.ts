@@ -1,4 +1,10 @@
 export {
+  HTML_REPORT_FILE,
+  type HtmlDocumentParts,
+  jsonForScriptElement,
+  renderHtmlDocument,
+} from "./html/index.js";
+export {
   type RunReport,
   SUMMARY_MARKDOWN_FILE,
   type WriteRunReportsOptions,

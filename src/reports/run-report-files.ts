@@ -20,6 +20,7 @@ import {
   type MatrixEntry,
   type PairPlan,
 } from "../scoring/index.js";
+import { ReportDataCollector, writeRunHtmlReport } from "./html/index.js";
 import { renderSummaryMarkdown } from "./summary-markdown.js";
 
 export const SUMMARY_MARKDOWN_FILE = "summary.md";
@@ -62,6 +63,7 @@ export async function writeRunReports(
 ): Promise<RunReport> {
   const manifest = await readRunManifest(outDir);
   const accumulator = new MatrixAccumulator(pairPlans(manifest));
+  const htmlData = new ReportDataCollector();
   const seen = new Set<string>();
   let duplicates = 0;
   await forEachJournalRecord(journalPathIn(outDir), (record: CellRecord) => {
@@ -72,6 +74,7 @@ export async function writeRunReports(
     }
     seen.add(record.cellId);
     accumulator.add(record);
+    htmlData.add(record);
   });
   const entries = accumulator.entries();
   const missingShards = Array.isArray(manifest.missingShards) ? manifest.missingShards : [];
@@ -122,5 +125,6 @@ export async function writeRunReports(
     ...(options.resumeCommand ? { resumeCommand: options.resumeCommand } : {}),
   });
   await writeFile(join(outDir, SUMMARY_MARKDOWN_FILE), markdown);
+  await writeRunHtmlReport(outDir, await htmlData.finish(outDir, updated, entries));
   return { manifest: updated, entries, gateOutcome, complete };
 }
