@@ -14,6 +14,7 @@ const BENCHMARKS = [
   "rate-limited-goodput",
   "memory-100k",
   "render-check-100k",
+  "html-report",
 ];
 const TSX = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url));
 const chosen = process.argv.length > 2 ? process.argv.slice(2) : BENCHMARKS;

@@ -64,7 +64,9 @@ describe("renderHtmlDocument", () => {
   });
 
   it("has one data element whose content parses back to the data", () => {
-    const match = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+    const match = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(
+      html,
+    );
     expect(JSON.parse(match![1]!)).toEqual({ payloads: PAYLOADS });
     // The only </script> sequences are the real end tags: the data element's and the page script's.
     expect(html.match(/<\/script/gi)).toHaveLength(2);
