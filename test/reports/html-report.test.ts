@@ -263,6 +263,26 @@ describe.skipIf(noBrowser)("report.html in headless Chromium", () => {
   });
 });
 
+describe.skipIf(noBrowser)("report.html themes and printing", () => {
+  it("follows prefers-color-scheme, and printing hides the controls", async () => {
+    const r = await open(temp.path("big", "report.html"));
+    const background = () =>
+      evaluate<string>(r.page, "getComputedStyle(document.body).backgroundColor");
+    await r.page.emulateMedia({ colorScheme: "light" });
+    expect(await background()).toBe("rgb(255, 255, 255)");
+    await r.page.emulateMedia({ colorScheme: "dark" });
+    expect(await background()).toBe("rgb(13, 17, 23)");
+    await r.page.click('button[data-cell="explain × large-model"]');
+    const filtersShown = () =>
+      evaluate<string>(r.page, "getComputedStyle(document.querySelector('.filters')).display");
+    expect(await filtersShown()).toBe("flex");
+    await r.page.emulateMedia({ media: "print" });
+    expect(await filtersShown()).toBe("none");
+    expect(await background()).toBe("rgb(255, 255, 255)");
+    expect(r.consoleErrors).toEqual([]);
+  });
+});
+
 describe("browser availability", () => {
   it.runIf(process.env.CI !== undefined)("has Chromium in CI", () => {
     expect(noBrowser).toBe(false);
