@@ -270,8 +270,22 @@ describe.skipIf(noBrowser)("report.html themes and printing", () => {
       evaluate<string>(r.page, "getComputedStyle(document.body).backgroundColor");
     await r.page.emulateMedia({ colorScheme: "light" });
     expect(await background()).toBe("rgb(255, 255, 255)");
+    const barColours = () =>
+      evaluate<string>(
+        r.page,
+        "JSON.stringify(Object.values(Chart.instances).map((c) => c.data.datasets[0].backgroundColor))",
+      );
+    const light = await barColours();
+    expect(light).toContain("#1a7f37");
     await r.page.emulateMedia({ colorScheme: "dark" });
     expect(await background()).toBe("rgb(13, 17, 23)");
+    // The charts are repainted with the dark theme's colours.
+    expect(await barColours()).toBe(
+      light
+        .replaceAll("#1a7f37", "#3fb950")
+        .replaceAll("#cf222e", "#f85149")
+        .replaceAll("#9a6700", "#d29922"),
+    );
     await r.page.click('button[data-cell="explain × large-model"]');
     const filtersShown = () =>
       evaluate<string>(r.page, "getComputedStyle(document.querySelector('.filters')).display");

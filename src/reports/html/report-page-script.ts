@@ -108,9 +108,28 @@ var whiskers = {
 };
 function verdictColor(v) { return color(v === "insufficient" ? "grey" : v); }
 var hasChart = typeof window.Chart === "function";
+// Charts draw on canvas, outside CSS: when the theme changes or the page is printed, each
+// chart's colours are read again from the CSS variables and it is redrawn.
+var painted = [];
+function chartWith(canvas, config, paint) {
+  var entry = { chart: new Chart(canvas, config), paint: paint };
+  paint(entry.chart);
+  entry.chart.update("none");
+  painted.push(entry);
+  return entry.chart;
+}
+function paintAll() {
+  Chart.defaults.color = color("fg");
+  Chart.defaults.borderColor = color("line");
+  painted.forEach(function (p) { p.paint(p.chart); p.chart.update("none"); });
+}
 if (hasChart) {
   Chart.defaults.color = color("fg");
   Chart.defaults.borderColor = color("line");
+  ["(prefers-color-scheme: dark)", "print"].forEach(function (q) {
+    var m = window.matchMedia(q);
+    if (m.addEventListener) m.addEventListener("change", paintAll);
+  });
   add(root, el("h2", "", "Models compared, per feature"));
   var grid = add(root, el("div", "charts"));
   data.features.forEach(function (f) {
@@ -120,14 +139,14 @@ if (hasChart) {
     var canvas = add(add(box, el("div", "chart-wrap")), el("canvas"));
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", "pass rate per model for " + f);
-    new Chart(canvas, {
+    chartWith(canvas, {
       type: "bar",
       data: {
         labels: cells.map(function (c) { return c.model; }),
         datasets: [{
           label: "pass rate %",
           data: cells.map(function (c) { return c.passRate === null ? 0 : c.passRate * 100; }),
-          backgroundColor: cells.map(function (c) { return verdictColor(c.verdict); }),
+          backgroundColor: [],
           intervals: cells.map(function (c) { return c.interval; }),
           threshold: cells.length ? cells[0].threshold : undefined
         }]
@@ -138,6 +157,8 @@ if (hasChart) {
         plugins: { legend: { display: false } }
       },
       plugins: [whiskers]
+    }, function (chart) {
+      chart.data.datasets[0].backgroundColor = cells.map(function (c) { return verdictColor(c.verdict); });
     });
   });
 }
@@ -150,7 +171,12 @@ function stat(dl, name, value) { add(dl, el("dt", "", name), el("dd", "", value)
 
 function openCell(c, button) {
   buttons.forEach(function (b) { b.setAttribute("aria-pressed", b === button ? "true" : "false"); });
-  if (histogramChart) { histogramChart.destroy(); histogramChart = null; }
+  if (histogramChart) {
+    var old = histogramChart;
+    painted = painted.filter(function (p) { return p.chart !== old; });
+    old.destroy();
+    histogramChart = null;
+  }
   detail.textContent = "";
   detail.classList.remove("hidden");
   add(detail, el("h2", "", c.feature + " × " + c.model));
@@ -175,12 +201,14 @@ function openCell(c, button) {
     var hc = add(add(detail, el("div", "histogram")), el("canvas"));
     hc.setAttribute("role", "img");
     hc.setAttribute("aria-label", "score histogram");
-    histogramChart = new Chart(hc, {
+    histogramChart = chartWith(hc, {
       type: "bar",
-      data: { labels: scores, datasets: [{ label: "responses", data: scores.map(function (s) { return c.histogram[s]; }),
-        backgroundColor: scores.map(function (s) { return color(Number(s) >= 3 ? "green" : "red"); }) }] },
+      data: { labels: scores, datasets: [{ label: "responses", data: scores.map(function (s) { return c.histogram[s]; }) }] },
       options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false } } }
+    }, function (chart) {
+      chart.data.datasets[0].backgroundColor = scores.map(function (s) { return color(Number(s) >= 3 ? "green" : "red"); });
     });
+
   }
   add(detail, el("p", "note", scores.map(function (s) { return "score " + s + ": " + c.histogram[s]; }).join(" · ") || "nothing scored"));
   examplesOf(c);

@@ -10,7 +10,7 @@ export const REPORT_STYLES = `
   --green: #1a7f37; --yellow: #9a6700; --red: #cf222e; --grey: #6e7781; --accent: #0969da;
   --green-bg: #dafbe1; --yellow-bg: #fff8c5; --red-bg: #ffebe9; --grey-bg: #eaeef2;
 }
-@media (prefers-color-scheme: dark) {
+@media screen and (prefers-color-scheme: dark) {
   :root {
     --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --panel: #151b23;
     --green: #3fb950; --yellow: #d29922; --red: #f85149; --grey: #9198a1; --accent: #4493f8;
