@@ -63,7 +63,7 @@ export async function writeRunReports(
 ): Promise<RunReport> {
   const manifest = await readRunManifest(outDir);
   const accumulator = new MatrixAccumulator(pairPlans(manifest));
-  const htmlData = new ReportDataCollector();
+  const htmlData = new ReportDataCollector({ manifest });
   const seen = new Set<string>();
   let duplicates = 0;
   await forEachJournalRecord(journalPathIn(outDir), (record: CellRecord) => {

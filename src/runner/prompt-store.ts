@@ -6,7 +6,7 @@
  *
  * Each new prompt is written synchronously before the record that names it is queued for
  * the journal, so a record never points at a prompt that is not on disk. Memory stays
- * bounded: the store keeps the hashes it has written (16 hex chars each), never the text.
+ * bounded: the store keeps only recent hashes (see RecentHashes), never the text.
  */
 import { closeSync, existsSync, openSync, writeSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
@@ -59,27 +59,52 @@ export async function forEachStoredPrompt(
   });
 }
 
+/**
+ * The hashes written recently, in two generations of at most `window` each, so memory stays
+ * bounded on a 100k-cell run. Cells are planned example by example (every model and repeat
+ * of an example together), so the prompts that repeat are recent ones; a prompt seen again
+ * after more than `window` others is written a second time, which readers take as one.
+ */
+class RecentHashes {
+  private current = new Set<string>();
+  private previous = new Set<string>();
+  constructor(private readonly window: number) {}
+  has(hash: string): boolean {
+    return this.current.has(hash) || this.previous.has(hash);
+  }
+  add(hash: string): void {
+    if (this.current.size >= this.window) {
+      this.previous = this.current;
+      this.current = new Set();
+    }
+    this.current.add(hash);
+  }
+}
+
+/** Distinct prompts remembered by a run's store (merge remembers all of them). */
+export const PROMPT_HASH_WINDOW = 4096;
+
 export class PromptStore {
   readonly file: string;
   private fd: number | undefined;
-  private readonly hashes: Set<string>;
+  private readonly hashes: RecentHashes;
 
-  private constructor(file: string, fd: number, hashes: Set<string>) {
+  private constructor(file: string, fd: number, hashes: RecentHashes) {
     this.file = file;
     this.fd = fd;
     this.hashes = hashes;
   }
 
-  /** Opens `file` for appending; on resume, the prompts already in it are not written again. */
-  static async open(file: string): Promise<PromptStore> {
+  /** Opens `file` for appending; on resume, the recent prompts already in it are not written again. */
+  static async open(file: string, options: { window?: number } = {}): Promise<PromptStore> {
     await mkdir(dirname(file), { recursive: true });
     truncateTornTail(file);
-    const hashes = new Set<string>();
+    const hashes = new RecentHashes(options.window ?? PROMPT_HASH_WINDOW);
     await forEachStoredPrompt(file, (p) => hashes.add(p.hash));
     return new PromptStore(file, openSync(file, "a"), hashes);
   }
 
-  /** Stores `messages` unless a prompt with the same hash is stored; returns the hash. */
+  /** Stores `messages` unless a prompt with the same hash was stored recently; returns the hash. */
   store(messages: readonly ChatMessage[]): string {
     const hash = promptHashOf(messages);
     if (this.hashes.has(hash)) return hash;
@@ -113,7 +138,8 @@ export async function mergePromptFiles(sourceDirs: readonly string[], outDir: st
   const out = promptsPathIn(outDir);
   const tmp = `${out}.merging`;
   await rm(tmp, { force: true });
-  const store = await PromptStore.open(tmp);
+  // Shards hold disjoint examples, so a merge remembers every hash to write each once.
+  const store = await PromptStore.open(tmp, { window: Number.POSITIVE_INFINITY });
   try {
     for (const dir of sourceDirs) {
       await forEachStoredPrompt(promptsPathIn(dir), (p) => {

@@ -127,14 +127,25 @@ interface PairExamples {
   outcomes: Map<string, number>;
 }
 
+/** The run's repeats per example from run.json, when it says. */
+function repeatsOf(manifest: RunManifest | undefined): number | undefined {
+  const resolved = manifest?.config.resolved as { selection?: { repeats?: unknown } } | undefined;
+  const repeats = resolved?.selection?.repeats;
+  return typeof repeats === "number" ? repeats : undefined;
+}
+
 const pairKey = (feature: string, model: string) => `${feature}\u0000${model}`;
 
 export class ReportDataCollector {
   private readonly pairs = new Map<string, PairExamples>();
   private readonly cap: number;
 
-  constructor(options: { maxExamplesPerCell?: number } = {}) {
+  /** False when the run has one repeat per example: nothing can be flaky, so nothing is tracked. */
+  private readonly trackFlaky: boolean;
+
+  constructor(options: { maxExamplesPerCell?: number; manifest?: RunManifest } = {}) {
     this.cap = Math.max(1, options.maxExamplesPerCell ?? MAX_EXAMPLES_PER_CELL);
+    this.trackFlaky = repeatsOf(options.manifest) !== 1;
   }
 
   add(record: CellRecord): void {
@@ -146,7 +157,7 @@ export class ReportDataCollector {
     }
     pair.recorded++;
     if (pair.judge === null && record.judge !== undefined) pair.judge = record.judge;
-    if (record.status === "scored" && record.score !== undefined) {
+    if (this.trackFlaky && record.status === "scored" && record.score !== undefined) {
       const bit = record.score >= 3 ? 1 : 2;
       pair.outcomes.set(record.exampleId, (pair.outcomes.get(record.exampleId) ?? 0) | bit);
     }
