@@ -216,9 +216,10 @@ describe.skipIf(noBrowser)("report.html in headless Chromium", () => {
       const summaries = await r.page.$$(".examples summary");
       expect(summaries).toHaveLength(PAYLOADS.length);
       for (const s of summaries) await s.click();
-      await r.page.waitForFunction(
-        `document.querySelectorAll(".example-body").length === ${PAYLOADS.length}`,
-      );
+      // Polled through evaluate: waitForFunction with a string would need 'unsafe-eval', which the CSP forbids.
+      await expect
+        .poll(() => evaluate<number>(r.page, "document.querySelectorAll('.example-body').length"))
+        .toBe(PAYLOADS.length);
       const shown = await evaluate<string>(
         r.page,
         "document.getElementById('cell-detail').textContent",
@@ -279,13 +280,15 @@ describe.skipIf(noBrowser)("report.html themes and printing", () => {
     expect(light).toContain("#1a7f37");
     await r.page.emulateMedia({ colorScheme: "dark" });
     expect(await background()).toBe("rgb(13, 17, 23)");
-    // The charts are repainted with the dark theme's colours.
-    expect(await barColours()).toBe(
-      light
-        .replaceAll("#1a7f37", "#3fb950")
-        .replaceAll("#cf222e", "#f85149")
-        .replaceAll("#9a6700", "#d29922"),
-    );
+    // The charts are repainted with the dark theme's colours (the media "change" event is a task).
+    await expect
+      .poll(barColours)
+      .toBe(
+        light
+          .replaceAll("#1a7f37", "#3fb950")
+          .replaceAll("#cf222e", "#f85149")
+          .replaceAll("#9a6700", "#d29922"),
+      );
     await r.page.click('button[data-cell="explain × large-model"]');
     const filtersShown = () =>
       evaluate<string>(r.page, "getComputedStyle(document.querySelector('.filters')).display");
