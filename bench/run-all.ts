@@ -15,6 +15,7 @@ const BENCHMARKS = [
   "memory-100k",
   "render-check-100k",
   "adaptive",
+  "html-report",
 ];
 const TSX = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url));
 const chosen = process.argv.length > 2 ? process.argv.slice(2) : BENCHMARKS;

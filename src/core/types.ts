@@ -258,4 +258,10 @@ export interface CellRecord extends CellIdentity {
   judgeExplanation?: string;
   /** On `skipped` records: the adaptive stop that decided the cell. */
   adaptiveStop?: AdaptiveStop;
+  /** The example's template variables, so reports can show it without the dataset. */
+  inputs?: Record<string, unknown>;
+  /** The example's reference answer, when the dataset has one. */
+  reference?: string;
+  /** contentHash of the rendered messages; their text is in prompts.jsonl, once per hash. */
+  promptHash?: string;
 }

@@ -6,8 +6,8 @@
  * Content-Security-Policy allows that one script and style by hash and nothing else — no
  * network, no inline handlers, no `javascript:` URLs.
  */
-import { createHash } from "node:crypto";
 import type { RunComparison } from "../scoring/index.js";
+import { REPORT_DATA_ELEMENT_ID, renderHtmlDocument } from "./html/index.js";
 
 const STYLE = `
 :root { color-scheme: light dark; --bad: #c62828; --good: #2e7d32; --muted: #777; }
@@ -30,8 +30,8 @@ details { margin: 0.25rem 0; }
 const SCRIPT = `
 "use strict";
 (function () {
-  var data = JSON.parse(document.getElementById("compare-data").textContent);
-  var root = document.getElementById("app");
+  var data = JSON.parse(document.getElementById("${REPORT_DATA_ELEMENT_ID}").textContent);
+  var root = document.body.appendChild(document.createElement("main"));
   function el(tag, text, cls) {
     var e = document.createElement(tag);
     if (text !== undefined && text !== null) e.textContent = String(text);
@@ -135,47 +135,12 @@ const SCRIPT = `
 })();
 `;
 
-function sha256Base64(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("base64");
-}
-
-/**
- * JSON that cannot end its script element or start a comment: `<` is written as `\u003c`
- * (also covers `<!--` and `</script`), and the line separators JavaScript once treated as
- * line ends are escaped too.
- */
-export function jsonForScriptElement(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
-}
-
 export function renderCompareHtml(comparison: RunComparison): string {
-  const csp = [
-    "default-src 'none'",
-    `script-src 'sha256-${sha256Base64(SCRIPT)}'`,
-    `style-src 'sha256-${sha256Base64(STYLE)}'`,
-    "img-src 'none'",
-    "connect-src 'none'",
-    "form-action 'none'",
-    "base-uri 'none'",
-  ].join("; ");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>evalgate compare</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main id="app"></main>
-<script type="application/json" id="compare-data">${jsonForScriptElement(comparison)}</script>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+  return renderHtmlDocument({
+    title: "evalgate compare",
+    data: comparison,
+    script: SCRIPT,
+    styles: STYLE,
+    withChart: false,
+  });
 }

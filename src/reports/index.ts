@@ -12,11 +12,17 @@ export {
   renderCodeQualityReport,
   repositoryPath,
 } from "./code-quality-report.js";
-export { jsonForScriptElement, renderCompareHtml } from "./compare-html.js";
+export { renderCompareHtml } from "./compare-html.js";
 export { MARKDOWN_EXAMPLES_PER_LIST, renderCompareMarkdown } from "./compare-markdown.js";
 export { COMPARE_FILES, writeCompareReports } from "./compare-report-files.js";
 export { type LoadedRunFolder, loadRunFolder } from "./compare-run-folders.js";
 export { renderCompareTable } from "./compare-table.js";
+export {
+  HTML_REPORT_FILE,
+  type HtmlDocumentParts,
+  jsonForScriptElement,
+  renderHtmlDocument,
+} from "./html/index.js";
 export { JUNIT_FILE, JUnitReportBuilder } from "./junit-report.js";
 export { escapeMarkdownText } from "./markdown-text.js";
 export { METRICS_FILE, renderOpenMetrics, sanitizeLabelValue } from "./openmetrics-report.js";

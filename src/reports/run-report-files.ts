@@ -28,6 +28,7 @@ import {
   renderCodeQualityReport,
   repositoryPath,
 } from "./code-quality-report.js";
+import { ReportDataCollector, writeRunHtmlReport } from "./html/index.js";
 import { JUNIT_FILE, JUnitReportBuilder } from "./junit-report.js";
 import { METRICS_FILE, renderOpenMetrics } from "./openmetrics-report.js";
 import { type RunOutcome, runOutcome } from "./run-outcome.js";
@@ -159,11 +160,13 @@ export async function writeRunReports(
     name: `evalgate ${String(manifest.suite ?? "suite")}`,
   });
   const worst = new WorstExamplesCollector();
+  const htmlData = new ReportDataCollector({ manifest });
   const { entries, duplicates } = await readRunMatrix(
     outDir,
     (record) => {
       junit.add(record);
       worst.add(record);
+      htmlData.add(record);
     },
     manifest,
   );
@@ -245,5 +248,6 @@ export async function writeRunReports(
       ...(baselineRun ? { baseline: baselineRun } : {}),
     }),
   );
+  await writeRunHtmlReport(outDir, await htmlData.finish(outDir, updated, entries));
   return { manifest: updated, entries, gateOutcome, complete, outcome };
 }

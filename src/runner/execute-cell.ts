@@ -27,6 +27,8 @@ export interface CellExecutorOptions {
   toRequest?(cell: PlannedCell, prompt: RenderedPrompt): ModelRequest;
   /** Keep response text and judge explanation in records (default true). */
   keepText?: boolean;
+  /** Stores the rendered messages once (prompts.jsonl) and returns their hash for the record. */
+  storePrompt?(messages: ChatMessage[]): string;
   now?: () => Date;
 }
 
@@ -72,6 +74,11 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       status: "error",
       finishedAt: "",
     };
+    if (keepText) {
+      // The example travels with its record so reports never need the dataset.
+      record.inputs = cell.example.inputs;
+      if (cell.example.reference !== undefined) record.reference = cell.example.reference;
+    }
     const finish = (status: CellRecord["status"], reason?: string): CellRecord => {
       if (signal.aborted) throw abortReason(signal);
       record.status = status;
@@ -89,6 +96,7 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
     record.promptFile = prompt.file;
     record.promptVersion = prompt.version;
     record.family = prompt.family;
+    if (keepText && options.storePrompt) record.promptHash = options.storePrompt(prompt.messages);
 
     let response: ModelResponse & { attempts?: number; cached?: boolean };
     try {
@@ -151,6 +159,10 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
         record.judges = keepText
           ? outcome.score.judges
           : outcome.score.judges.map((j) => ({ ...j, explanation: "" }));
+      } else if (keepText) {
+        record.judges = [
+          { name: outcome.score.judge, score, explanation: outcome.score.explanation },
+        ];
       }
       if (outcome.score.disagreement) record.disagreement = outcome.score.disagreement;
       if (keepText) record.judgeExplanation = outcome.score.explanation;
@@ -171,7 +183,10 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       return finish("error", `${judgeLabel(judge)} call failed: ${outcome.message}`);
     }
     const why = outcome.kind === "unscored" ? outcome.reason : "no_score";
-    if (keepText && outcome.kind === "unscored") record.judgeExplanation = outcome.rawReply;
+    if (keepText && outcome.kind === "unscored") {
+      record.judgeExplanation = outcome.rawReply;
+      record.judges = [{ name: judge.name, score: null, explanation: outcome.rawReply }];
+    }
     return finish("unscored", unscoredReason(why, outcome.attempts));
   };
 }

@@ -38,6 +38,7 @@ export {
 } from "./execute-cell.js";
 export {
   forEachJournalRecord,
+  forEachJsonlLine,
   JOURNAL_FILE,
   type JournalContents,
   type JournalReadResult,
@@ -66,6 +67,15 @@ export {
   type PlanSpec,
   planCells,
 } from "./plan-cells.js";
+export {
+  forEachStoredPrompt,
+  mergePromptFiles,
+  PROMPTS_FILE,
+  PromptStore,
+  promptHashOf,
+  promptsPathIn,
+  type StoredPrompt,
+} from "./prompt-store.js";
 export {
   type CacheIdentityOptions,
   type CacheKeyParts,

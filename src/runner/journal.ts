@@ -162,6 +162,25 @@ export interface JournalReadResult {
 }
 
 /**
+ * Streams the lines of a JSONL file without holding it in memory. An unterminated last line
+ * (a write cut short by a kill) is not passed on; `tornTail` says whether there was one.
+ */
+export async function forEachJsonlLine(
+  file: string,
+  onLine: (text: string, line: number) => void,
+): Promise<{ tornTail: boolean }> {
+  const stream = createReadStream(file, { encoding: "utf8" });
+  let rest = "";
+  let line = 0;
+  for await (const chunk of stream as AsyncIterable<string>) {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop() ?? "";
+    for (const part of parts) onLine(part, ++line);
+  }
+  return { tornTail: rest.length > 0 };
+}
+
+/**
  * Streams the records of a journal to `onRecord` without holding the file in memory. An
  * unterminated last line is ignored; a broken line elsewhere is a UserError naming it.
  */
@@ -169,12 +188,8 @@ export async function forEachJournalRecord(
   file: string,
   onRecord: (record: CellRecord, line: number) => void,
 ): Promise<JournalReadResult> {
-  const stream = createReadStream(file, { encoding: "utf8" });
-  let rest = "";
-  let line = 0;
   let count = 0;
-  const take = (text: string) => {
-    line++;
+  const { tornTail } = await forEachJsonlLine(file, (text, line) => {
     if (text.trim() === "") return;
     let record: CellRecord;
     try {
@@ -193,13 +208,8 @@ export async function forEachJournalRecord(
     }
     count++;
     onRecord(record, line);
-  };
-  for await (const chunk of stream as AsyncIterable<string>) {
-    const parts = (rest + chunk).split("\n");
-    rest = parts.pop() ?? "";
-    for (const part of parts) take(part);
-  }
-  return { count, tornTail: rest.length > 0 };
+  });
+  return { count, tornTail };
 }
 
 export interface JournalContents {

@@ -10,6 +10,7 @@ import { UserError } from "../core/errors.js";
 import { contentHash } from "../core/hashing.js";
 import type { CellRecord } from "../core/types.js";
 import { forEachJournalRecord, JournalWriter, journalPathIn } from "./journal.js";
+import { mergePromptFiles } from "./prompt-store.js";
 import { type RunManifest, readRunManifest, writeRunManifest } from "./run-manifest.js";
 import { parseShard } from "./shard-cells.js";
 
@@ -183,6 +184,7 @@ export async function mergeRuns(dirs: readonly string[], outDir: string): Promis
       pending = [];
     }
     await writer.close();
+    await mergePromptFiles(sources, out);
     await rename(tmp, outJournal);
   } catch (err) {
     await writer.close();

@@ -21,6 +21,7 @@ import { forEachJournalRecord, type JournalSink, JournalWriter, journalPathIn } 
 import { dropJournalRecords, isEndpointDown } from "./journal-compaction.js";
 import { createPanelJudge, judgeModelFor } from "./panel-judge.js";
 import { type PlannedCell, planCells } from "./plan-cells.js";
+import { PromptStore, promptsPathIn } from "./prompt-store.js";
 import { type CacheStats, cacheIdentityFor, ResponseCache } from "./response-cache.js";
 import { loadResumeState, skipFinished } from "./resume-run.js";
 import { RetryPolicy } from "./retry-policy.js";
@@ -326,7 +327,9 @@ async function runLocked(options: RunSuiteOptions, cache: ResponseCache): Promis
   };
   const pairFor = (cell: PlannedCell) => pairOf.get(`${cell.feature}\u0000${cell.model}`)!;
 
+  const prompts = await PromptStore.open(promptsPathIn(options.outDir));
   const execute = createCellExecutor({
+    storePrompt: (messages) => prompts.store(messages),
     render: (cell) =>
       plan.registry.render(
         pairFor(cell).resolved,
@@ -421,6 +424,7 @@ async function runLocked(options: RunSuiteOptions, cache: ResponseCache): Promis
     };
   } finally {
     await journal.close();
+    prompts.close();
     queues.close();
     watchdog.close();
     await Promise.all([...raw.values()].map((c) => c.close?.()));
