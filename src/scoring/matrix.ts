@@ -311,7 +311,8 @@ export class MatrixAccumulator {
       state.outputTokens += record.usage.outputTokens;
     }
     if (record.latencyMs !== undefined) state.latencies.push(record.latencyMs);
-    if (record.judges) {
+    // Agreement is between jurors: a record with one judge has nobody to agree with.
+    if (record.judges && record.judges.length > 1) {
       state.jurors ??= new CoincidenceTally();
       state.jurors.addUnit(
         record.judges.map((j) => j.score).filter((v): v is number => v !== null),

@@ -242,7 +242,10 @@ describe("an evaluator's own judge", () => {
       expect(records.map((c) => [c.judge, c.score])).toEqual(
         GRADES.map((g) => ["judge-c", Math.max(1, g - 2)]),
       );
-      expect(records[0]!.judges).toBeUndefined();
+      // One judge: the record lists it alone (a jury would list every member).
+      expect(records[0]!.judges).toEqual([
+        { name: "judge-c", score: records[0]!.score, explanation: records[0]!.judgeExplanation },
+      ]);
       const entry = JSON.parse(readFileSync(join(out, "run.json"), "utf8")).summary.matrix[0];
       expect(entry.judge).toBe("judge-c");
       expect(entry.judgeAgreement).toBeNull();

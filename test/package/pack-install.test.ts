@@ -149,7 +149,12 @@ describe("slow: the packed tarball installed into an empty project", () => {
       const runs = (await readdir(join(project, "reports"))).filter((n) => n !== "latest");
       expect(runs).toHaveLength(1);
       expect((await readdir(join(project, "reports", runs[0]!))).sort()).toEqual([
+        "gl-code-quality-report.json",
         "journal.jsonl",
+        "junit.xml",
+        "metrics.txt",
+        "prompts.jsonl",
+        "report.html",
         "run.json",
         "summary.md",
       ]);
