@@ -50,3 +50,17 @@ export function outcomeWord(f: FeatureComparison): string {
   if (f.change.low > 0) return "improved";
   return "no significant change";
 }
+
+/** One feature's row of the comparison table, as both the console and compare.md show it. */
+export function comparisonRowCells(f: FeatureComparison): string[] {
+  return [
+    f.feature,
+    `${f.base.model} ${formatSide(f.base)}`,
+    `${f.cand.model} ${formatSide(f.cand)}`,
+    formatChange(f),
+    formatChangeInterval(f),
+    formatPValue(f.change?.pValue),
+    String(f.paired),
+    outcomeWord(f),
+  ];
+}

@@ -9,16 +9,7 @@ import type {
   FeatureComparison,
   RunComparison,
 } from "../scoring/index.js";
-import {
-  formatChange,
-  formatChangeInterval,
-  formatMs,
-  formatPValue,
-  formatRelative,
-  formatSide,
-  formatUsd,
-  outcomeWord,
-} from "./compare-format.js";
+import { comparisonRowCells, formatMs, formatRelative, formatUsd } from "./compare-format.js";
 
 /** At most this many changed examples per list; the rest are in compare.json. */
 export const MARKDOWN_EXAMPLES_PER_LIST = 10;
@@ -96,18 +87,7 @@ export function renderCompareMarkdown(comparison: RunComparison): string {
     "",
     row(["feature", "base", "cand", "change", ci, "p (McNemar)", "pairs", "outcome"]),
     row(["---", "---", "---", "---:", "---", "---:", "---:", "---"]),
-    ...comparison.features.map((f) =>
-      row([
-        f.feature,
-        `${f.base.model} ${formatSide(f.base)}`,
-        `${f.cand.model} ${formatSide(f.cand)}`,
-        formatChange(f),
-        formatChangeInterval(f),
-        formatPValue(f.change?.pValue),
-        String(f.paired),
-        outcomeWord(f),
-      ]),
-    ),
+    ...comparison.features.map((f) => row(comparisonRowCells(f))),
     "",
     "### Cost and latency (paired cells)",
     "",

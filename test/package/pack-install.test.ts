@@ -130,6 +130,11 @@ describe("slow: the packed tarball installed into an empty project", () => {
   it(
     "init scaffolds evalgate/, refuses to overwrite it, and run --simulate and validate work offline",
     async () => {
+      const installed = JSON.parse(
+        await readFile(join(project, "node_modules", "evalgate", "package.json"), "utf8"),
+      );
+      const version = await npx(["--version"]);
+      expect(version).toMatchObject({ code: 0, stdout: `${installed.version}\n` });
       const init = await npx(["init"]);
       expect(init.code).toBe(0);
       expect(init.stdout).toContain("wrote 8 files to evalgate/:");

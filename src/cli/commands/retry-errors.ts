@@ -1,6 +1,7 @@
 import { UserError } from "../../core/errors.js";
 import { type Command, JSON_FLAG, parseCommandArgs } from "../command.js";
-import { executeRun, type RunValues, sessionOptions } from "./run.js";
+import { type RunValues, sessionOptions } from "../run-invocation.js";
+import { executeRun } from "./run.js";
 
 const usage = `evalgate retry-errors DIR [--no-cache] [--cache-dir DIR] [--cache-max-size SIZE]
              [--break-after N] [--json] [--quiet]`;
