@@ -10,9 +10,9 @@
  * outcomes seen in the order the randomisation fixed. A few examples per pair run at once
  * (`window`), so stopping wastes at most that many.
  */
-import type { AdaptiveStop, CellRecord, Example } from "../core/types.js";
+import type { AdaptiveStop, CatalogModel, CellRecord, Example } from "../core/types.js";
 import { cellIdentityOf, makeCell, type PlannedCell } from "./plan-cells.js";
-import type { PlannedPair } from "./suite-plan.js";
+import type { PlannedPair, SuitePlan } from "./suite-plan.js";
 
 export interface AdaptiveRule {
   seed: number;
@@ -214,4 +214,36 @@ export class AdaptiveSchedule {
       signal?.removeEventListener("abort", onAbort);
     }
   }
+}
+
+/**
+ * The adaptive schedule over the plan. It holds every planned example of the run in memory
+ * (the random order needs them all), which a plain run never does.
+ */
+export async function scheduleAdaptively(
+  plan: SuitePlan,
+  rule: AdaptiveRule,
+  modelOf: ReadonlyMap<string, CatalogModel>,
+  finished: ReadonlySet<string>,
+): Promise<AdaptiveSchedule> {
+  const features: { id: string; examples: Example[] }[] = [];
+  for (const f of plan.features) {
+    const examples: Example[] = [];
+    for await (const e of plan.datasets.get(f.id)!.read()) examples.push(e);
+    features.push({ id: f.id, examples });
+  }
+  return new AdaptiveSchedule({
+    features,
+    pairs: plan.pairs,
+    repeats: plan.repeats,
+    rule,
+    // Deep enough per pair to keep its model's share of concurrency busy, shallow enough
+    // that an early stop wastes at most ~2% of the pair's examples.
+    windowFor: (pair, examples) => {
+      const concurrency = modelOf.get(pair.model)?.limits.concurrency ?? 1;
+      const share = Math.ceil((2 * concurrency) / Math.max(1, plan.features.length));
+      return Math.min(share, Math.ceil(examples / 50));
+    },
+    finished,
+  });
 }

@@ -9,10 +9,10 @@ import { mkdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { LoadedConfig } from "../config/index.js";
 import { UserError } from "../core/errors.js";
-import type { CatalogModel, CellRecord, Example, ModelClient } from "../core/types.js";
+import type { CatalogModel, CellRecord, ModelClient } from "../core/types.js";
 import type { Judge } from "../judges/index.js";
 import { createModelClient, type GatewaySettings } from "../providers/index.js";
-import { type AdaptiveRule, AdaptiveSchedule } from "./adaptive-schedule.js";
+import { type AdaptiveRule, scheduleAdaptively } from "./adaptive-schedule.js";
 import { checkCacheDir, DEFAULT_CACHE_MAX_BYTES, pruneCache } from "./cache-maintenance.js";
 import { CallWatchdog } from "./call-watchdog.js";
 import { EndpointQueues } from "./endpoint-queue.js";
@@ -166,38 +166,6 @@ function secretValues(models: Iterable<CatalogModel>, env: NodeJS.ProcessEnv, to
   }
   if (tokenEnv && env[tokenEnv]) values.push(env[tokenEnv]!);
   return values;
-}
-
-/**
- * The adaptive schedule over the plan. It holds every planned example of the run in memory
- * (the random order needs them all), which a plain run never does.
- */
-async function adaptiveSchedule(
-  plan: SuitePlan,
-  rule: AdaptiveRule,
-  modelOf: ReadonlyMap<string, CatalogModel>,
-  finished: ReadonlySet<string>,
-): Promise<AdaptiveSchedule> {
-  const features: { id: string; examples: Example[] }[] = [];
-  for (const f of plan.features) {
-    const examples: Example[] = [];
-    for await (const e of plan.datasets.get(f.id)!.read()) examples.push(e);
-    features.push({ id: f.id, examples });
-  }
-  return new AdaptiveSchedule({
-    features,
-    pairs: plan.pairs,
-    repeats: plan.repeats,
-    rule,
-    // Deep enough per pair to keep its model's share of concurrency busy, shallow enough
-    // that an early stop wastes at most ~2% of the pair's examples.
-    windowFor: (pair, examples) => {
-      const concurrency = modelOf.get(pair.model)?.limits.concurrency ?? 1;
-      const share = Math.ceil((2 * concurrency) / Math.max(1, plan.features.length));
-      return Math.min(share, Math.ceil(examples / 50));
-    },
-    finished,
-  });
 }
 
 /** The highest folder of `dir`'s path that does not exist yet (what mkdir -p would create). */
@@ -372,7 +340,12 @@ async function runLocked(options: RunSuiteOptions, cache: ResponseCache): Promis
   let sink: JournalSink = journal;
   let executeCell = execute;
   if (options.adaptive) {
-    const schedule = await adaptiveSchedule(plan, options.adaptive, modelOf, resumeState.finished);
+    const schedule = await scheduleAdaptively(
+      plan,
+      options.adaptive,
+      modelOf,
+      resumeState.finished,
+    );
     if (resumeState.journalExists) {
       await forEachJournalRecord(journalPathIn(options.outDir), (r) => schedule.observe(r));
     }

@@ -44,12 +44,12 @@ export {
 export { evaluateGate, type GateOutcome } from "./gate.js";
 export {
   CoincidenceTally,
+  type JudgeAgreement,
   krippendorffAlpha,
   type MeasurementLevel,
 } from "./krippendorff-alpha.js";
 export {
   type CalibrationStatus,
-  type JudgeAgreement,
   MatrixAccumulator,
   type MatrixEntry,
   type PairPlan,

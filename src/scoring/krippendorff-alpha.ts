@@ -75,6 +75,17 @@ export class CoincidenceTally {
   /** Units with at least two ratings (the only ones that carry information). */
   pairableUnits = 0;
 
+  /** Ordinal α with the number of units behind it; null where α is undefined. */
+  ordinalAgreement(): JudgeAgreement {
+    let alpha: number | null = null;
+    try {
+      alpha = this.alpha({ level: "ordinal" });
+    } catch {
+      // Fewer than one pairable unit, or every juror gave one and the same grade: α is undefined.
+    }
+    return { alpha, level: "ordinal", n: this.pairableUnits };
+  }
+
   /** One unit's ratings (missing ones left out). */
   addUnit(ratings: readonly number[]): void {
     const m = ratings.length;
@@ -119,4 +130,12 @@ export class CoincidenceTally {
     }
     return 1 - ((n - 1) * observed) / expected;
   }
+}
+
+/** Krippendorff's α (ordinal) between a jury's members over the pair's cells. */
+export interface JudgeAgreement {
+  alpha: number | null;
+  level: "ordinal";
+  /** Cells graded by at least two jurors. */
+  n: number;
 }

@@ -1,6 +1,6 @@
 import type { AdaptiveStop, CellRecord, ModelPrices } from "../core/types.js";
 import { type RepeatStability, StabilityTally } from "./example-stability.js";
-import { CoincidenceTally } from "./krippendorff-alpha.js";
+import { CoincidenceTally, type JudgeAgreement } from "./krippendorff-alpha.js";
 import { type ExampleTally, type IntervalMethod, passRateInterval } from "./pass-rate-interval.js";
 import { type RepeatReducer, reduceRepeats } from "./repeat-reducers.js";
 import {
@@ -53,14 +53,6 @@ export interface CalibrationStatus {
   labels: string | null;
   /** What it means for the verdict, in a sentence. */
   reason: string;
-}
-
-/** Krippendorff's α (ordinal) between a jury's members over the pair's cells. */
-export interface JudgeAgreement {
-  alpha: number | null;
-  level: "ordinal";
-  /** Cells graded by at least two jurors. */
-  n: number;
 }
 
 /** One cell of the feature × model compatibility matrix, as written to run.json. */
@@ -154,16 +146,6 @@ interface PairState {
   /** Jurors' scores per cell, folded into a 4×4-sized coincidence matrix. */
   jurors: CoincidenceTally | undefined;
   judges: Set<string>;
-}
-
-function agreementOf(tally: CoincidenceTally): JudgeAgreement {
-  let alpha: number | null = null;
-  try {
-    alpha = tally.alpha({ level: "ordinal" });
-  } catch {
-    // Fewer than one pairable unit, or every juror gave one and the same grade: α is undefined.
-  }
-  return { alpha, level: "ordinal", n: tally.pairableUnits };
 }
 
 function percentile(sorted: number[], q: number): number | null {
@@ -398,7 +380,7 @@ export class MatrixAccumulator {
         skipped: state.skipped,
         adaptiveStop: state.adaptiveStop,
         ...(plan.judge !== undefined ? { judge: plan.judge } : {}),
-        judgeAgreement: state.jurors ? agreementOf(state.jurors) : null,
+        judgeAgreement: state.jurors ? state.jurors.ordinalAgreement() : null,
         selfPreferenceRisk: plan.selfPreferenceRisk ?? null,
         calibration: plan.calibration ?? null,
         judges:
