@@ -19,6 +19,7 @@ import {
 } from "../prompts/index.js";
 import { type JudgePanel, judgePanelFor } from "./judge-panel.js";
 import { checkRenders } from "./render-check.js";
+import { resolvedConfigOf } from "./run-identity.js";
 import { isInShard, type Shard } from "./shard-cells.js";
 
 /** What the user narrowed the suite to on the command line. */
@@ -132,23 +133,6 @@ function pick<T>(
       );
   }
   return found;
-}
-
-/** What in an evaluator changes its scores (the file path and positions do not). */
-function evaluatorHash(e: Evaluator): string {
-  // The original format keeps its original identity, so runs made before criteria still resume.
-  if (e.judgePrompt !== undefined && e.output === "text" && e.temperature === undefined) {
-    return contentHash([e.scale, e.judgePrompt]);
-  }
-  // Calibration and judge policy decide whether a run may proceed or count, not its scores.
-  const {
-    file: _file,
-    positionOf: _positionOf,
-    calibration: _calibration,
-    judgePolicy: _judgePolicy,
-    ...scoring
-  } = e;
-  return contentHash(scoring);
 }
 
 /**
@@ -342,46 +326,19 @@ export async function planSuite(
   const ownJudges = [...evaluators.values()].some(
     (e) => e.jury !== undefined || e.judge !== undefined,
   );
-  const resolvedConfig = {
-    // The policy keys are left out at their defaults, so earlier runs keep their hash.
-    suite: {
-      ...suite,
-      position: undefined,
-      // The reducer only aggregates (no call depends on it), so it stays out of the hash.
-      reduce: undefined,
-      judgePolicy: suite.judgePolicy === "any" ? undefined : suite.judgePolicy,
-      requireCalibration: suite.requireCalibration || undefined,
-    },
-    selection: {
-      features: features.map((f) => f.id),
-      models: models.map((m) => m.name),
-      limit,
-      repeats,
-    },
-    models: [...models, ...judgeModels.filter((j) => !models.includes(j))],
-    // No absolute paths: CI jobs of one pipeline check out in different folders
-    // (/builds/<runner>/<n>/…), and their shards must still merge.
-    features: features.map((f) => ({
-      ...f,
-      position: undefined,
-      dataset: undefined,
-      compatibilitySource: f.compatibilitySource && { key: f.compatibilitySource.key },
-    })),
-    judges: Object.fromEntries([...judgeOf].map(([m, j]) => [m, j.name])),
-    // Only when an evaluator names its own judges, so earlier runs keep their hash.
-    panels: ownJudges
-      ? Object.fromEntries([...panels].map(([k, p]) => [k, p.members.map((m) => m.name)]))
-      : undefined,
-    evaluators: Object.fromEntries([...evaluators].map(([name, e]) => [name, evaluatorHash(e)])),
-    prompts: pairs.map((p) => ({
-      feature: p.feature,
-      model: p.model,
-      file: p.resolved.file,
-      version: p.resolved.version,
-      definition: contentHash(p.resolved.definition),
-    })),
-    datasets: datasetHash,
-  };
+  const resolvedConfig = resolvedConfigOf({
+    suite,
+    features,
+    models,
+    limit,
+    repeats,
+    judgeModels,
+    judgeOf,
+    panels: ownJudges ? panels : undefined,
+    evaluators,
+    pairs,
+    datasetHash,
+  });
   return {
     suite,
     catalog,
