@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { seededRandom } from "../scoring/index.js";
 
 /**
  * Deterministic randomness: every draw the simulator makes comes from a generator seeded by
@@ -6,10 +7,10 @@ import { createHash } from "node:crypto";
  * instances — given the same requests answer the same way.
  */
 export class SeededRandom {
-  private state: number;
+  private readonly draw: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.draw = seededRandom(seed);
   }
 
   /** Seeds from the SHA-256 of the parts joined with NUL (cheap next to a network round trip). */
@@ -17,13 +18,9 @@ export class SeededRandom {
     return new SeededRandom(hashToUint32(parts.join("\u0000")));
   }
 
-  /** Uniform in [0, 1) — mulberry32, small and good enough for simulation. */
+  /** Uniform in [0, 1): scoring's mulberry32, small and good enough for simulation. */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
 
   /** Integer in [0, n). */
