@@ -95,7 +95,7 @@ export function comparisonConclusion(comparison: RunComparison): string {
  * is down, every call answered 503), the comparison is incomplete: exit 3, as `run` does when
  * a judge cannot be reached, with the judge, its endpoint and what to do.
  */
-export function unjudgeableMessage(
+function unjudgeableMessage(
   comparison: RunComparison,
   rel: string,
   noCache: boolean,
