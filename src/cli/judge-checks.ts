@@ -27,6 +27,7 @@ export interface CalibrationReach {
   env: NodeJS.ProcessEnv;
   cache: { enabled: boolean; dir?: string; cwd: string };
   reachModel?: (model: CatalogModel) => CatalogModel;
+  simulation?: true | string;
 }
 
 export interface Calibration {
@@ -51,6 +52,7 @@ export async function calibrate(
     env: reach.env,
     cache: reach.cache,
     ...(reach.reachModel ? { reachModel: reach.reachModel } : {}),
+    ...(reach.simulation !== undefined ? { simulation: reach.simulation } : {}),
   });
   const rows = labels.responses.map((r, i) => ({
     judge: judgements[i]!.score,

@@ -2,7 +2,8 @@
  * `evalgate compare --pairwise`: every paired response judged against its counterpart, in
  * both orders, by the suite's judge (or `--judge`). The judge model, its endpoint and the
  * datasets (for the task and the reference) come from the configuration the candidate run
- * recorded, or `--config`.
+ * recorded, or `--config`. The judge calls go through the runner's call stack (judgePairs):
+ * limits, retries, breaker and the response cache, as a run's judge calls do.
  */
 import { resolve } from "node:path";
 import { buildCatalog } from "../catalog/index.js";
@@ -10,10 +11,9 @@ import { loadConfig } from "../config/index.js";
 import { UserError } from "../core/errors.js";
 import type { CellRecord, Example } from "../core/types.js";
 import { loadExamples } from "../datasets/index.js";
-import { createPairwiseJudge, judgeBothOrders, type SwappedVerdict } from "../judges/index.js";
-import { createModelClient } from "../providers/index.js";
 import type { LoadedRunFolder } from "../reports/index.js";
-import { type RunComparison, tallyPairwise } from "../scoring/index.js";
+import { judgePairs, type PairToJudge } from "../runner/index.js";
+import { type PairwiseTally, type RunComparison, tallyPairwise } from "../scoring/index.js";
 import { defaultProfileFile, startSimulatedEndpoints } from "./simulated-endpoints.js";
 
 export interface PairwiseJudgingOptions {
@@ -24,6 +24,8 @@ export interface PairwiseJudgingOptions {
   /** Answer the judge with the built-in simulator (optionally with this profile). */
   simulate: boolean;
   simulateProfile?: string;
+  /** The response cache, as `run` has it (`--no-cache`, `--cache-dir`). */
+  cache: { enabled: boolean; dir?: string; cwd: string };
 }
 
 function recordedConfig(run: LoadedRunFolder): string | undefined {
@@ -44,19 +46,6 @@ function taskText(example: Example | undefined): string {
     .join("\n");
 }
 
-async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>) {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-
 function responsesByCell(records: readonly CellRecord[], feature: string, model: string) {
   const out = new Map<string, CellRecord>();
   for (const r of records) {
@@ -65,6 +54,19 @@ function responsesByCell(records: readonly CellRecord[], feature: string, model:
     }
   }
   return out;
+}
+
+/** The unjudged pairs of one feature, counted by reason, for the console and compare.md. */
+function unjudgedWarning(feature: string, tally: PairwiseTally, pairs: number): string {
+  const byReason = new Map<string, number>();
+  for (const u of tally.unjudged) byReason.set(u.reason, (byReason.get(u.reason) ?? 0) + 1);
+  const reasons = [...byReason]
+    .slice(0, 3)
+    .map(([reason, n]) => `${n} × ${reason}`)
+    .join("; ");
+  const more =
+    byReason.size > 3 ? `; and ${byReason.size - 3} other reason(s) in compare.json` : "";
+  return `feature ${feature}: ${tally.unjudged.length} of ${pairs} pair(s) have no pairwise verdict (${tally.failed} failed, ${tally.unscored} unscored) and count as neither a win nor a tie: ${reasons}${more}`;
 }
 
 export async function addPairwiseJudging(
@@ -88,6 +90,37 @@ export async function addPairwiseJudging(
       `--pairwise judge ${judgeName} is not a model in ${config.entry.file}'s catalog; name one with --judge (${[...catalog.models.keys()].join(", ")})`,
     );
   }
+  const pairs: PairToJudge[] = [];
+  for (const feature of comparison.features) {
+    const sameFamily = [feature.base.model, feature.cand.model].filter(
+      (m) => catalog.models.get(m)?.family === judgeModel.family,
+    );
+    if (sameFamily.length > 0) {
+      comparison.warnings.push(
+        `feature ${feature.feature}: the pairwise judge ${judgeName} is of the ${judgeModel.family} family, like ${sameFamily.join(" and ")} (self-preference risk); choose another with --judge`,
+      );
+    }
+    const dataset = catalog.features.get(feature.feature)?.dataset;
+    const examples = new Map(
+      (dataset ? await loadExamples(dataset) : []).map((e) => [e.id, e] as const),
+    );
+    const baseCells = responsesByCell(base.records, feature.feature, feature.base.model);
+    const candCells = responsesByCell(cand.records, feature.feature, feature.cand.model);
+    for (const [key, b] of [...baseCells].sort((x, y) => x[0].localeCompare(y[0]))) {
+      const c = candCells.get(key);
+      if (!c) continue;
+      const example = examples.get(b.exampleId);
+      pairs.push({
+        feature: feature.feature,
+        exampleId: b.exampleId,
+        repeat: b.repeat,
+        task: taskText(example),
+        reference: example?.reference,
+        base: b.response!,
+        cand: c.response!,
+      });
+    }
+  }
   const simulated = options.simulate
     ? await startSimulatedEndpoints(
         config,
@@ -98,52 +131,32 @@ export async function addPairwiseJudging(
         options.env,
       )
     : undefined;
+  let judged: Awaited<ReturnType<typeof judgePairs>>;
   try {
-    const client = createModelClient(simulated ? simulated.reachModel(judgeModel) : judgeModel, {
+    judged = await judgePairs({
+      judge: judgeModel,
+      pairs,
       env: simulated?.env ?? options.env,
+      cache: options.cache,
+      ...(simulated ? { reachModel: simulated.reachModel, simulation: simulated.simulation } : {}),
     });
-    const judge = createPairwiseJudge({
-      client,
-      judgeName,
-      params: { ...judgeModel.params, temperature: 0 },
-    });
-    for (const feature of comparison.features) {
-      const sameFamily = [feature.base.model, feature.cand.model].filter(
-        (m) => catalog.models.get(m)?.family === judgeModel.family,
-      );
-      if (sameFamily.length > 0) {
-        comparison.warnings.push(
-          `feature ${feature.feature}: the pairwise judge ${judgeName} is of the ${judgeModel.family} family, like ${sameFamily.join(" and ")} (self-preference risk); choose another with --judge`,
-        );
-      }
-      const dataset = catalog.features.get(feature.feature)?.dataset;
-      const examples = new Map(
-        (dataset ? await loadExamples(dataset) : []).map((e) => [e.id, e] as const),
-      );
-      const baseCells = responsesByCell(base.records, feature.feature, feature.base.model);
-      const candCells = responsesByCell(cand.records, feature.feature, feature.cand.model);
-      const pairs = [...baseCells]
-        .filter(([key]) => candCells.has(key))
-        .sort((x, y) => x[0].localeCompare(y[0]))
-        .map(([key, b]) => [b, candCells.get(key)!] as const);
-      const verdicts: SwappedVerdict[] = await inParallel(
-        pairs,
-        judgeModel.limits.concurrency,
-        ([b, c]) => {
-          const example = examples.get(b.exampleId);
-          return judgeBothOrders(judge, {
-            feature: feature.feature,
-            task: taskText(example),
-            reference: example?.reference,
-            base: b.response!,
-            cand: c.response!,
-          });
-        },
-      );
-      feature.pairwise = tallyPairwise(judgeName, verdicts);
-    }
-    await client.close?.();
+    comparison.pairwiseCalls = {
+      ...judged.calls,
+      ...(simulated ? { simulatorRequests: simulated.simulator.stats().requests } : {}),
+    };
   } finally {
     await simulated?.simulator.close();
+  }
+  for (const feature of comparison.features) {
+    const rows = pairs.flatMap((pair, i) =>
+      pair.feature === feature.feature
+        ? [{ ...judged.verdicts[i]!, exampleId: pair.exampleId, repeat: pair.repeat }]
+        : [],
+    );
+    const tally = tallyPairwise(judgeName, rows);
+    feature.pairwise = tally;
+    if (tally.unjudged.length > 0) {
+      comparison.warnings.push(unjudgedWarning(feature.feature, tally, rows.length));
+    }
   }
 }

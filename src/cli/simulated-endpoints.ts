@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { LoadedConfig } from "../config/index.js";
+import { contentHash } from "../core/hashing.js";
 import type { CatalogModel } from "../core/types.js";
 import type { SuitePlan } from "../runner/index.js";
 import {
@@ -31,6 +32,12 @@ export interface SimulatedEndpoints {
   reachModel(model: CatalogModel): CatalogModel;
   /** The environment with stand-in values for unset key variables, so offline runs need none. */
   env: NodeJS.ProcessEnv;
+  /**
+   * Which simulator answers, as the response cache records it: `true` for the built-in
+   * defaults, else a hash of the profile, so answers given under one profile are never
+   * replayed under another.
+   */
+  simulation: true | string;
 }
 
 /** `--simulate-profile FILE`, else `simulator-profile.yaml` beside the entry file, if any. */
@@ -74,6 +81,7 @@ export async function startSimulatedEndpoints(
     simulator,
     profileFile,
     env: simulatedEnv,
+    simulation: profile ? `profile:${contentHash(profile)}` : true,
     reachModel: (model) => ({
       ...model,
       endpoint: model.provider === "openai_compatible" ? `${simulator.url}/v1` : simulator.url,

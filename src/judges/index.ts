@@ -40,6 +40,7 @@ export {
   type Judge,
   type JudgeInput,
   type JudgeOutcome,
+  judgeLabel,
   type UnscoredWhy,
 } from "./judge-outcome.js";
 export {

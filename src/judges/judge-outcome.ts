@@ -58,6 +58,13 @@ export interface Judge {
   judge(input: JudgeInput): Promise<JudgeOutcome>;
 }
 
+/** `judge "gpt-4o-judge" (https://…/v1)`: which judge, and where it is reached. */
+export function judgeLabel(judge: { readonly name: string; readonly endpoint?: string }): string {
+  return judge.endpoint === undefined
+    ? `judge "${judge.name}"`
+    : `judge "${judge.name}" (${judge.endpoint})`;
+}
+
 export function addUsage(
   total: TokenUsage | undefined,
   more: TokenUsage | undefined,

@@ -1,6 +1,12 @@
 import type { JurorScore } from "../core/types.js";
 import { aggregateJury, type JuryAggregation, PASS_GRADE } from "./combine-scores.js";
-import { addUsage, type Judge, type JudgeInput, type JudgeOutcome } from "./judge-outcome.js";
+import {
+  addUsage,
+  type Judge,
+  type JudgeInput,
+  type JudgeOutcome,
+  judgeLabel,
+} from "./judge-outcome.js";
 
 export interface JuryJudgeOptions {
   /** One judge per jury member (each usually `createEvaluatorJudge` over its own model). */
@@ -11,12 +17,6 @@ export interface JuryJudgeOptions {
 /** `jury(a,b,c)`: the name a jury goes by in records, tables and summaries. */
 export function juryName(members: readonly string[]): string {
   return `jury(${members.join(",")})`;
-}
-
-function describe(member: Judge): string {
-  return member.endpoint === undefined
-    ? `judge "${member.name}"`
-    : `judge "${member.name}" (${member.endpoint})`;
 }
 
 async function ask(member: Judge, input: JudgeInput): Promise<JudgeOutcome> {
@@ -68,7 +68,7 @@ export function createJuryJudge(options: JuryJudgeOptions): Judge {
         jurors.push({
           name: member.name,
           score: null,
-          explanation: `${describe(member)} call failed: ${outcome.message}`,
+          explanation: `${judgeLabel(member)} call failed: ${outcome.message}`,
         });
       } else {
         const why = outcome.kind === "unscored" ? outcome.reason : "no_score";
@@ -105,7 +105,7 @@ export function createJuryJudge(options: JuryJudgeOptions): Judge {
         message: `only ${scores.length} of ${members.length} jurors graded (a majority is needed); ${failed
           .map(
             ({ member, outcome }) =>
-              `${describe(member)} failed: ${(outcome as typeof first).message}`,
+              `${judgeLabel(member)} failed: ${(outcome as typeof first).message}`,
           )
           .join("; ")}`,
         usage,

@@ -10,9 +10,16 @@
  * unreadable reply after one re-ask is unscored, never a win.
  */
 import { z } from "zod";
-import type { ChatMessage, ModelClient, ModelParams, TokenUsage } from "../core/types.js";
+import type {
+  CellIdentity,
+  ChatMessage,
+  ErrorClass,
+  ModelClient,
+  ModelParams,
+  TokenUsage,
+} from "../core/types.js";
 import { defuseJudgeData } from "./judge-data.js";
-import { addUsage } from "./judge-outcome.js";
+import { addUsage, judgeLabel } from "./judge-outcome.js";
 import { gradeableLines } from "./judge-reply.js";
 
 export interface PairwiseInput {
@@ -24,6 +31,8 @@ export interface PairwiseInput {
   first: string;
   /** Shown as answer B. */
   second: string;
+  /** The pair's cell; its repeat keeps repeats apart in the response cache, as in a run. */
+  cell?: CellIdentity;
   signal?: AbortSignal;
 }
 
@@ -35,16 +44,25 @@ export type PairwiseOutcome =
       usage: TokenUsage | undefined;
     }
   | { kind: "unscored"; reason: string; rawReply: string; usage: TokenUsage | undefined }
-  | { kind: "error"; message: string; usage: TokenUsage | undefined };
+  | {
+      kind: "error";
+      /** The judge call failed (after the runner's retries, when the client is scheduled). */
+      errorClass: ErrorClass;
+      message: string;
+      usage: TokenUsage | undefined;
+    };
 
 export interface PairwiseJudge {
   readonly name: string;
+  /** Where the judge model is reached, named when a call fails. */
+  readonly endpoint?: string;
   compare(input: PairwiseInput): Promise<PairwiseOutcome>;
 }
 
 export interface PairwiseJudgeOptions {
   client: ModelClient;
   judgeName: string;
+  endpoint?: string;
   params?: ModelParams;
   /** Extra asks after an unreadable reply (default 1). */
   maxReasks?: number;
@@ -121,13 +139,29 @@ export function createPairwiseJudge(options: PairwiseJudgeOptions): PairwiseJudg
     let messages = prompt;
     let usage: TokenUsage | undefined;
     for (let attempt = 0; ; attempt++) {
-      let reply: Awaited<ReturnType<ModelClient["complete"]>>;
+      // A scheduled client says how many attempts the retry layer made.
+      let reply: Awaited<ReturnType<ModelClient["complete"]>> & { attempts?: number };
       try {
-        reply = await options.client.complete({ messages, params, signal: input.signal });
+        reply = await options.client.complete({
+          messages,
+          params,
+          ...(input.cell ? { cell: input.cell } : {}),
+          signal: input.signal,
+        });
       } catch (err) {
-        return { kind: "error", message: err instanceof Error ? err.message : String(err), usage };
+        if (input.signal?.aborted) throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        return { kind: "error", errorClass: "server", message, usage };
       }
-      if (!reply.ok) return { kind: "error", message: reply.message, usage };
+      if (!reply.ok) {
+        const after = reply.attempts === undefined ? "" : ` (after ${reply.attempts} attempt(s))`;
+        return {
+          kind: "error",
+          errorClass: reply.errorClass,
+          message: `${reply.message}${after}`,
+          usage,
+        };
+      }
       usage = addUsage(usage, reply.usage);
       const parsed = parsePairwiseReply(reply.text);
       if (parsed.ok) {
@@ -143,17 +177,28 @@ export function createPairwiseJudge(options: PairwiseJudgeOptions): PairwiseJudg
       ];
     }
   }
-  return { name: options.judgeName, compare };
+  return options.endpoint === undefined
+    ? { name: options.judgeName, compare }
+    : { name: options.judgeName, endpoint: options.endpoint, compare };
 }
 
 /** One pair judged in both orders, in terms of the two runs. */
 export interface SwappedVerdict {
-  /** `cand`/`base` only when both orders agree; a flip is a `tie`; any unreadable order is `unscored`. */
-  result: "cand" | "base" | "tie" | "unscored";
-  /** Both orders gave the same verdict once the swap is undone; null when one was unscored. */
+  /**
+   * `cand`/`base` only when both orders agree; a flip is a `tie`; an unreadable order is
+   * `unscored`; a judge call that failed (after the runner's retries) is `failed`. Neither of
+   * the last two is ever a win or a tie.
+   */
+  result: "cand" | "base" | "tie" | "unscored" | "failed";
+  /** Both orders gave the same verdict once the swap is undone; null when the pair has no verdict. */
   consistent: boolean | null;
-  /** Verdicts as asked: base shown first, then cand shown first. */
-  orders: [PairwiseOutcome, PairwiseOutcome];
+  /**
+   * Verdicts as asked: base shown first, then cand shown first. Only the first when its call
+   * failed: the pair cannot be judged, so the other order is not asked.
+   */
+  orders: [PairwiseOutcome] | [PairwiseOutcome, PairwiseOutcome];
+  /** Why an `unscored` or `failed` pair has no verdict, naming the judge (and its endpoint). */
+  reason?: string;
 }
 
 function inRunTerms(outcome: PairwiseOutcome, candShownAs: "A" | "B"): "cand" | "base" | "tie" {
@@ -162,16 +207,40 @@ function inRunTerms(outcome: PairwiseOutcome, candShownAs: "A" | "B"): "cand" | 
   return outcome.winner === candShownAs ? "cand" : "base";
 }
 
+type Failed = Extract<PairwiseOutcome, { kind: "error" }>;
+type Unreadable = Extract<PairwiseOutcome, { kind: "unscored" }>;
+
+/** `judge "x" (https://…) call failed: …`, as `evalgate run` records a failed judge call. */
+function failedReason(judge: PairwiseJudge, outcome: Failed): string {
+  return `${judgeLabel(judge)} call failed: ${outcome.message}`;
+}
+
+function unreadableReason(judge: PairwiseJudge, outcome: Unreadable, order: string): string {
+  return `${judgeLabel(judge)} gave no readable verdict (${outcome.reason}) with the ${order} shown first`;
+}
+
 export async function judgeBothOrders(
   judge: PairwiseJudge,
   pair: Omit<PairwiseInput, "first" | "second"> & { base: string; cand: string },
 ): Promise<SwappedVerdict> {
   const { base, cand, ...rest } = pair;
   const baseFirst = await judge.compare({ ...rest, first: base, second: cand });
+  if (baseFirst.kind === "error") {
+    const reason = failedReason(judge, baseFirst);
+    return { result: "failed", consistent: null, orders: [baseFirst], reason };
+  }
   const candFirst = await judge.compare({ ...rest, first: cand, second: base });
   const orders: [PairwiseOutcome, PairwiseOutcome] = [baseFirst, candFirst];
-  if (baseFirst.kind !== "verdict" || candFirst.kind !== "verdict") {
-    return { result: "unscored", consistent: null, orders };
+  if (candFirst.kind === "error") {
+    return { result: "failed", consistent: null, orders, reason: failedReason(judge, candFirst) };
+  }
+  if (baseFirst.kind === "unscored") {
+    const reason = unreadableReason(judge, baseFirst, "baseline");
+    return { result: "unscored", consistent: null, orders, reason };
+  }
+  if (candFirst.kind === "unscored") {
+    const reason = unreadableReason(judge, candFirst, "candidate");
+    return { result: "unscored", consistent: null, orders, reason };
   }
   const one = inRunTerms(baseFirst, "B");
   const two = inRunTerms(candFirst, "A");

@@ -94,11 +94,12 @@ const SCRIPT = `
   if (pairwise.length > 0) {
     root.appendChild(el("h2", "Pairwise judging (both orders; a win must survive the swap)"));
     root.appendChild(table(
-      ["feature", "judge", "cand wins", "base wins", "ties", "unscored", "position-consistent"],
+      ["feature", "judge", "cand wins", "base wins", "ties", "unscored", "position-consistent", "judge call failed"],
       pairwise.map(function (f) {
         var p = f.pairwise;
         return [f.feature, p.judge, [p.candWins, "num"], [p.baseWins, "num"], [p.ties, "num"],
-          [p.unscored, "num"], [p.consistencyRate === null ? "\\u2014" : pct(p.consistencyRate), "num"]];
+          [p.unscored, "num"], [p.consistencyRate === null ? "\\u2014" : pct(p.consistencyRate), "num"],
+          [p.failed, "num"]];
       })
     ));
   }

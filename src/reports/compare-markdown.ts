@@ -129,8 +129,9 @@ export function renderCompareMarkdown(comparison: RunComparison): string {
         "ties",
         "unscored",
         "position-consistent",
+        "judge call failed",
       ]),
-      row(["---", "---", "---:", "---:", "---:", "---:", "---:"]),
+      row(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:"]),
       ...pairwise.map((f) => {
         const p = f.pairwise!;
         return row([
@@ -141,6 +142,7 @@ export function renderCompareMarkdown(comparison: RunComparison): string {
           String(p.ties),
           String(p.unscored),
           p.consistencyRate === null ? "—" : `${(p.consistencyRate * 100).toFixed(1)}%`,
+          String(p.failed),
         ]);
       }),
       "",

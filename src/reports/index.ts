@@ -16,7 +16,7 @@ export { renderCompareHtml } from "./compare-html.js";
 export { MARKDOWN_EXAMPLES_PER_LIST, renderCompareMarkdown } from "./compare-markdown.js";
 export { COMPARE_FILES, writeCompareReports } from "./compare-report-files.js";
 export { type LoadedRunFolder, loadRunFolder } from "./compare-run-folders.js";
-export { renderCompareTable } from "./compare-table.js";
+export { renderCompareTable, renderPairwiseSummary } from "./compare-table.js";
 export {
   HTML_REPORT_FILE,
   type HtmlDocumentParts,

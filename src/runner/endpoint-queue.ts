@@ -41,6 +41,8 @@ export interface EndpointQueueOptions {
    * 0 never opens the breaker.
    */
   breakAfter?: number;
+  /** What the reply of a down endpoint tells the user to do. Default: fix it, then --resume. */
+  downAdvice?: string;
   now?: () => number;
 }
 
@@ -88,6 +90,7 @@ export class EndpointQueue {
   private pausedUntil = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
   private readonly breakAfter: number;
+  private readonly downAdvice: string;
   private consecutiveBreaking = 0;
   private downBecause: string | undefined;
 
@@ -98,6 +101,7 @@ export class EndpointQueue {
     this.recoveryWindow = options.recoveryWindow ?? 10;
     this.maxPauseMs = options.maxPauseMs ?? 120_000;
     this.breakAfter = Math.max(0, options.breakAfter ?? 5);
+    this.downAdvice = options.downAdvice ?? "Fix the endpoint, then finish the run with --resume";
     this.current = Math.max(1, Math.floor(limits.concurrency));
     this.queue = new PQueue({ concurrency: this.current, ...rateWindow(limits.requestsPerMinute) });
     this.tokens = limits.tokensPerMinute
@@ -166,7 +170,7 @@ export class EndpointQueue {
     return {
       ok: false,
       errorClass: "endpoint_down",
-      message: `endpoint_down: ${this.key} is down (${this.downBecause}); not sent. Fix the endpoint, then finish the run with --resume`,
+      message: `endpoint_down: ${this.key} is down (${this.downBecause}); not sent. ${this.downAdvice}`,
       latencyMs: 0,
       requestId: undefined,
     };

@@ -12,7 +12,7 @@ import type {
   ModelResponse,
   RenderedPrompt,
 } from "../core/types.js";
-import type { Judge, JudgeOutcome } from "../judges/index.js";
+import { type Judge, type JudgeOutcome, judgeLabel } from "../judges/index.js";
 import { abortReason } from "./abort-signals.js";
 import type { PlannedCell } from "./plan-cells.js";
 
@@ -143,7 +143,7 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
       if (signal.aborted) throw abortReason(signal);
       record.failedStage = "judge";
       if (judge) record.judge = judge.name;
-      return finish("error", `${judgeLabel(judge)} failed: ${messageOf(err)}`);
+      return finish("error", `${judge ? judgeLabel(judge) : "judge"} failed: ${messageOf(err)}`);
     }
     record.judge = outcome.kind === "scored" ? outcome.score.judge : judge.name;
     if (outcome.usage) record.judgeUsage = outcome.usage;
@@ -189,14 +189,6 @@ export function createCellExecutor(options: CellExecutorOptions): CellExecutor {
     }
     return finish("unscored", unscoredReason(why, outcome.attempts));
   };
-}
-
-/** `judge "gpt-4o-judge" (https://…/v1)`: which judge, and where it is reached. */
-function judgeLabel(judge: Judge | undefined): string {
-  if (judge === undefined) return "judge";
-  return judge.endpoint === undefined
-    ? `judge "${judge.name}"`
-    : `judge "${judge.name}" (${judge.endpoint})`;
 }
 
 /** Unscored never counts as a pass or a fail; the reason says which judge problem it was. */

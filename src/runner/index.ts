@@ -56,6 +56,13 @@ export {
   judgeLabels,
   type LabelJudgement,
 } from "./judge-labels.js";
+export {
+  type JudgePairsOptions,
+  type JudgePairsResult,
+  judgePairs,
+  type PairJudgingCalls,
+  type PairToJudge,
+} from "./judge-pairs.js";
 export { type JudgePanel, judgePanelFor } from "./judge-panel.js";
 export { type MergeResult, mergeRuns } from "./merge-runs.js";
 export {

@@ -5,17 +5,13 @@
  */
 import type { Catalog } from "../catalog/index.js";
 import { UserError } from "../core/errors.js";
-import type { CatalogModel, JurorScore } from "../core/types.js";
+import type { CatalogModel, JurorScore, ModelClient } from "../core/types.js";
 import type { LabelFile } from "../datasets/index.js";
 import { type Evaluator, juryName } from "../judges/index.js";
-import { createModelClient } from "../providers/index.js";
-import { CallWatchdog } from "./call-watchdog.js";
-import { EndpointQueues } from "./endpoint-queue.js";
 import type { JudgePanel } from "./judge-panel.js";
+import { ModelCalls } from "./model-calls.js";
 import { createPanelJudge, judgeModelFor } from "./panel-judge.js";
 import { ResponseCache } from "./response-cache.js";
-import { RetryPolicy } from "./retry-policy.js";
-import { scheduleClient } from "./scheduled-client.js";
 
 export interface JudgeLabelsOptions {
   evaluator: Evaluator;
@@ -27,6 +23,8 @@ export interface JudgeLabelsOptions {
   cache: { enabled: boolean; dir?: string; cwd: string };
   /** The model as reached (`--simulate` points it at the simulator). */
   reachModel?: (model: CatalogModel) => CatalogModel;
+  /** Which simulator answers (its profile), for the cache. */
+  simulation?: true | string;
   signal?: AbortSignal;
 }
 
@@ -69,26 +67,23 @@ export function calibrationPanel(
 
 export async function judgeLabels(options: JudgeLabelsOptions): Promise<LabelJudgement[]> {
   const { evaluator, panel, labels } = options;
-  const reach = options.reachModel ?? ((m: CatalogModel) => m);
-  const cache = new ResponseCache(options.cache);
-  const [queues, retry, watchdog] = [new EndpointQueues(), new RetryPolicy(), new CallWatchdog()];
-  const clients = panel.members.map((member) => {
-    const model = reach(member);
-    const client = createModelClient(model, { env: options.env });
-    const scheduled = scheduleClient({
-      client,
-      queue: queues.forModel(model),
-      retry,
-      cache,
-      watchdog,
-      servedName: model.servedName,
-      priority: 1,
-    });
-    return { member, client, scheduled };
+  const calls = new ModelCalls({
+    env: options.env,
+    cache: new ResponseCache(options.cache),
+    ...(options.reachModel ? { reachModel: options.reachModel } : {}),
+    ...(options.simulation !== undefined ? { simulation: options.simulation } : {}),
   });
-  const byName = new Map(clients.map((c) => [c.member.name, c.scheduled]));
+  const byName = new Map<string, ModelClient>();
+  try {
+    for (const member of panel.members) {
+      byName.set(member.name, calls.clientFor(member, { priority: 1 }));
+    }
+  } catch (err) {
+    await calls.close();
+    throw err;
+  }
   const judge = createPanelJudge(evaluator, panel, (m) =>
-    judgeModelFor(m, byName.get(m.name)!, reach),
+    judgeModelFor(m, byName.get(m.name)!, (model) => calls.reach(model)),
   );
   try {
     return await Promise.all(
@@ -122,8 +117,6 @@ export async function judgeLabels(options: JudgeLabelsOptions): Promise<LabelJud
       }),
     );
   } finally {
-    queues.close();
-    watchdog.close();
-    await Promise.all(clients.map((c) => c.client.close?.()));
+    await calls.close();
   }
 }

@@ -26,9 +26,10 @@ export interface CacheIdentityOptions {
   viaGateway?: boolean;
   /**
    * The answer comes from evalgate's simulator (`--simulate`). Simulated answers must never
-   * be replayed to a run against the real model, and the other way round.
+   * be replayed to a run against the real model, and the other way round. A string is the
+   * hash of the simulator profile answering: another profile gives other answers.
    */
-  simulated?: boolean;
+  simulated?: boolean | string;
 }
 
 /**
@@ -44,7 +45,7 @@ export function cacheIdentityFor(model: CatalogModel, options: CacheIdentityOpti
     servedName: model.servedName,
     family: model.family,
     ...(options.viaGateway ? { via: "gateway" } : {}),
-    ...(options.simulated ? { simulated: true } : {}),
+    ...(options.simulated ? { simulated: options.simulated } : {}),
   });
 }
 

@@ -11,20 +11,18 @@ import type { LoadedConfig } from "../config/index.js";
 import { UserError } from "../core/errors.js";
 import type { CatalogModel, CellRecord, ModelClient } from "../core/types.js";
 import type { Judge } from "../judges/index.js";
-import { createModelClient, type GatewaySettings } from "../providers/index.js";
+import type { GatewaySettings } from "../providers/index.js";
 import { type AdaptiveRule, scheduleAdaptively } from "./adaptive-schedule.js";
 import { checkCacheDir, DEFAULT_CACHE_MAX_BYTES, pruneCache } from "./cache-maintenance.js";
-import { CallWatchdog } from "./call-watchdog.js";
-import { EndpointQueues } from "./endpoint-queue.js";
 import { createCellExecutor } from "./execute-cell.js";
 import { forEachJournalRecord, type JournalSink, JournalWriter, journalPathIn } from "./journal.js";
 import { dropJournalRecords, isEndpointDown } from "./journal-compaction.js";
+import { ModelCalls } from "./model-calls.js";
 import { createPanelJudge, judgeModelFor } from "./panel-judge.js";
 import { type PlannedCell, planCells } from "./plan-cells.js";
 import { PromptStore, promptsPathIn } from "./prompt-store.js";
-import { type CacheStats, cacheIdentityFor, ResponseCache } from "./response-cache.js";
+import { type CacheStats, ResponseCache } from "./response-cache.js";
 import { loadResumeState, skipFinished } from "./resume-run.js";
-import { RetryPolicy } from "./retry-policy.js";
 import { inFlightLimitFor, type RunCellsResult, type RunProgress, runCells } from "./run-cells.js";
 import { acquireRunLock } from "./run-lock.js";
 import {
@@ -35,7 +33,6 @@ import {
   readRunManifest,
   writeRunManifest,
 } from "./run-manifest.js";
-import { scheduleClient } from "./scheduled-client.js";
 import { formatShard, type Shard } from "./shard-cells.js";
 import { type PlannedPair, pairKey, type SuitePlan } from "./suite-plan.js";
 
@@ -55,6 +52,8 @@ export interface RunSuiteOptions {
    * simulated answers are never served to a real run.
    */
   reachModel?: (model: CatalogModel) => CatalogModel;
+  /** With `reachModel` from the simulator: which one answers (its profile), for the cache. */
+  simulation?: true | string;
   /** Replace the gateway URL of evalgate.yaml (`--simulate` in gateway mode). */
   gatewayUrl?: string;
   signal?: AbortSignal;
@@ -221,47 +220,32 @@ async function runLocked(options: RunSuiteOptions, cache: ResponseCache): Promis
   const allModels = [...new Set([...plan.models, ...judgeModels])];
   const underTest = new Set(plan.models.map((m) => m.name));
 
-  const queues = new EndpointQueues(
-    options.breakAfter !== undefined ? { breakAfter: options.breakAfter } : {},
-  );
-  const retry = new RetryPolicy();
-  const watchdog = new CallWatchdog();
-  const raw = new Map<string, ModelClient>();
+  const calls = new ModelCalls({
+    env,
+    cache,
+    ...(options.reachModel ? { reachModel: options.reachModel } : {}),
+    ...(options.simulation !== undefined ? { simulation: options.simulation } : {}),
+    queues: options.breakAfter !== undefined ? { breakAfter: options.breakAfter } : {},
+  });
   const scheduled = new Map<string, ModelClient>();
-  for (const catalogModel of allModels) {
-    const model = reach(catalogModel);
-    const isJudgeOnly = !underTest.has(model.name);
-    // Judge prompts are evalgate's own, so judges are always called directly, never via the gateway.
-    const useGateway = gateway && !isJudgeOnly ? gateway : undefined;
-    const client = createModelClient(model, {
-      env,
-      ...(useGateway ? { gateway: useGateway } : {}),
-    });
-    raw.set(model.name, client);
-    const queue = queues.forModel(model, useGateway ? { gatewayUrl: useGateway.url } : {});
-    scheduled.set(
-      model.name,
-      scheduleClient({
-        client,
-        queue,
-        retry,
-        cache,
-        watchdog,
-        servedName: model.servedName,
-        modelIdentity: cacheIdentityFor(catalogModel, {
-          viaGateway: useGateway !== undefined,
-          simulated: options.reachModel !== undefined,
+  // Only once every client is made (a missing key variable throws here) does the run folder
+  // appear: a mistake found before the first call leaves nothing behind.
+  const manifest = await (async () => {
+    for (const catalogModel of allModels) {
+      const isJudgeOnly = !underTest.has(catalogModel.name);
+      // Judge prompts are evalgate's own, so judges are always called directly, never via the gateway.
+      const useGateway = gateway && !isJudgeOnly ? gateway : undefined;
+      scheduled.set(
+        catalogModel.name,
+        calls.clientFor(catalogModel, {
+          ...(useGateway ? { gateway: useGateway } : {}),
+          priority: isJudgeOnly ? 1 : 0,
         }),
-        priority: isJudgeOnly ? 1 : 0,
-      }),
-    );
-  }
-  // Only now, with every client made (a missing key variable throws above), does the run
-  // folder appear: a mistake found before the first call leaves nothing behind.
-  const manifest = await startManifest(options).catch(async (err: unknown) => {
-    queues.close();
-    watchdog.close();
-    await Promise.all([...raw.values()].map((c) => c.close?.()));
+      );
+    }
+    return startManifest(options);
+  })().catch(async (err: unknown) => {
+    await calls.close();
     throw err;
   });
   let retried = 0;
@@ -379,8 +363,8 @@ async function runLocked(options: RunSuiteOptions, cache: ResponseCache): Promis
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      backoff: () => retry.state(),
-      pausedForMs: () => Math.max(0, ...queues.states().map((q) => q.pausedForMs)),
+      backoff: () => calls.retry.state(),
+      pausedForMs: () => Math.max(0, ...calls.queues.states().map((q) => q.pausedForMs)),
     });
     let pruned = 0;
     if (cache.enabled) {
@@ -392,14 +376,12 @@ async function runLocked(options: RunSuiteOptions, cache: ResponseCache): Promis
       manifest,
       result,
       cache: { ...cache.stats(), dir: cache.dir, enabled: cache.enabled, pruned },
-      downEndpoints: queues.down(),
+      downEndpoints: calls.queues.down(),
       retried,
     };
   } finally {
     await journal.close();
     prompts.close();
-    queues.close();
-    watchdog.close();
-    await Promise.all([...raw.values()].map((c) => c.close?.()));
+    await calls.close();
   }
 }

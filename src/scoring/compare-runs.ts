@@ -8,6 +8,7 @@ import { UserError } from "../core/errors.js";
 import type { CellRecord, ModelPrices } from "../core/types.js";
 import { MatrixAccumulator, type PairPlan } from "./matrix.js";
 import { pairedDifference } from "./paired-difference.js";
+import type { PairwiseCalls, PairwiseTally } from "./pairwise-tally.js";
 import type { Verdict } from "./verdict.js";
 
 /** One run folder, read: where it is, what it planned, and its terminal records. */
@@ -80,22 +81,6 @@ export interface FeatureComparison {
   pairwise?: PairwiseTally;
 }
 
-/** Swap-consistent pairwise judging of the paired responses of one feature. */
-export interface PairwiseTally {
-  judge: string;
-  /** Pairs judged in both orders with a verdict each time. */
-  judged: number;
-  /** The candidate won in both orders. */
-  candWins: number;
-  baseWins: number;
-  /** A tie in both orders, or a win that flipped with the order. */
-  ties: number;
-  /** Pairs where one of the two verdicts could not be read (or the call failed). */
-  unscored: number;
-  /** Share of judged pairs whose two verdicts agreed once the swap is undone. */
-  consistencyRate: number | null;
-}
-
 export interface RunComparison {
   baseDir: string;
   candDir: string;
@@ -105,6 +90,8 @@ export interface RunComparison {
   warnings: string[];
   /** True when some feature regressed beyond its tolerance. */
   regressed: boolean;
+  /** Set by `compare --pairwise`: what its judge calls took (cache, requests, retries). */
+  pairwiseCalls?: PairwiseCalls;
 }
 
 const SEP = "\u0000";

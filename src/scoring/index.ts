@@ -21,7 +21,6 @@ export {
   compareRuns,
   type ExampleSide,
   type FeatureComparison,
-  type PairwiseTally,
   type RunComparison,
   type RunSide,
 } from "./compare-runs.js";
@@ -60,7 +59,13 @@ export {
   type PairedDifference,
   pairedDifference,
 } from "./paired-difference.js";
-export { tallyPairwise } from "./pairwise-tally.js";
+export {
+  type PairwiseCalls,
+  type PairwiseTally,
+  type PairwiseVerdictRow,
+  tallyPairwise,
+  type UnjudgedPair,
+} from "./pairwise-tally.js";
 export {
   type ExampleTally,
   type IntervalMethod,

@@ -10,23 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CellRecord } from "../../src/core/types.js";
 import { krippendorffAlpha } from "../../src/scoring/index.js";
 import { VALID_FILES, writeTempConfig } from "../config/temp-config.js";
-import { type StubServer, sendJson, startStubServer } from "../providers/stub-server.js";
+import {
+  type StubServer,
+  sendCompletion,
+  sendJson,
+  startStubServer,
+} from "../providers/stub-server.js";
 import { cleanEnv, runInProcess } from "./run-test-support.js";
 
 let server: StubServer;
 /** Served names whose calls fail with HTTP 400 (not retried), and on which responses. */
 let failing: { judge: string; when: (response: string) => boolean }[] = [];
-
-function reply(content: string) {
-  return {
-    id: "c",
-    object: "chat.completion",
-    created: 0,
-    model: "m",
-    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
-    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-  };
-}
 
 beforeAll(async () => {
   server = await startStubServer();
@@ -38,7 +32,7 @@ beforeAll(async () => {
     const user = body.messages.filter((m) => m.role === "user").at(-1)!.content;
     if (!body.model.startsWith("test/judge-")) {
       // The model under test answers with the grade its example asks for: "grade 3".
-      sendJson(res, 200, reply(/grade \d/.exec(user)![0]));
+      sendCompletion(res, /grade \d/.exec(user)![0]);
       return;
     }
     const response = /<response>([\s\S]*?)<\/response>/.exec(user)![1]!;
@@ -49,7 +43,7 @@ beforeAll(async () => {
     }
     const grade = Number(/grade (\d)/.exec(response)![1]);
     const score = judge === "judge-c" ? Math.max(1, grade - 2) : grade;
-    sendJson(res, 200, reply(`SCORE: ${score}\nEXPLANATION: ${judge} says ${score}`));
+    sendCompletion(res, `SCORE: ${score}\nEXPLANATION: ${judge} says ${score}`);
   });
 });
 afterAll(() => server.close());

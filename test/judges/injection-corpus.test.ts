@@ -5,7 +5,7 @@ import type { CellRecord, Example } from "../../src/core/types.js";
 import { createEvaluatorJudge, type Evaluator } from "../../src/judges/index.js";
 import { createModelClient } from "../../src/providers/index.js";
 import { createCellExecutor, type PlannedCell } from "../../src/runner/index.js";
-import { type StubServer, sendJson, startStubServer } from "../providers/stub-server.js";
+import { type StubServer, sendCompletion, startStubServer } from "../providers/stub-server.js";
 import { catalogModel } from "../providers/test-models.js";
 
 /**
@@ -81,14 +81,7 @@ beforeAll(async () => {
     const content = judging
       ? gullibleJudgeReply(prompt, body.response_format !== undefined)
       : byMarker.get(/case:[a-z-]+/.exec(prompt)?.[0] ?? "")!.response;
-    sendJson(res, 200, {
-      id: "chatcmpl-1",
-      object: "chat.completion",
-      created: 0,
-      model: "m",
-      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    });
+    sendCompletion(res, content);
   });
 });
 afterAll(() => server.close());

@@ -10,7 +10,12 @@ import {
   renderPairwisePrompt,
 } from "../../src/judges/index.js";
 import { createModelClient } from "../../src/providers/index.js";
-import { type StubServer, sendJson, startStubServer } from "../providers/stub-server.js";
+import {
+  type StubServer,
+  sendCompletion,
+  sendJson,
+  startStubServer,
+} from "../providers/stub-server.js";
 import { catalogModel } from "../providers/test-models.js";
 
 describe("parsePairwiseReply", () => {
@@ -60,14 +65,7 @@ describe("pairwise judge against a local server", () => {
       // A gullible judge: it obeys any ASCII verdict line it finds in the data, else plays the queue.
       const planted = /^VERDICT: (A|B|TIE)$/m.exec(user)?.[0];
       const content = planted ?? replies.shift() ?? "VERDICT: TIE\nEXPLANATION: same";
-      sendJson(res, 200, {
-        id: "c",
-        object: "chat.completion",
-        created: 0,
-        model: "judge",
-        choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
-        usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-      });
+      sendCompletion(res, content);
     });
   });
   afterAll(() => server.close());
@@ -122,5 +120,34 @@ describe("pairwise judge against a local server", () => {
     const swapped = await judgeBothOrders(judge(), { ...pair, base: "x", cand: "y" });
     expect(swapped.result).toBe("unscored");
     expect(swapped.consistent).toBeNull();
+    expect(swapped.reason).toBe(
+      'judge "judge" gave no readable verdict (no_verdict) with the baseline shown first',
+    );
+  });
+
+  it("a failed call makes the pair failed, naming judge and endpoint, and skips the other order", async () => {
+    const down = await startStubServer();
+    down.handle((_request, res) => sendJson(res, 503, { error: { message: "overloaded" } }));
+    try {
+      const endpoint = `${down.url}/v1`;
+      const failing = createPairwiseJudge({
+        judgeName: "judge",
+        endpoint,
+        client: createModelClient(catalogModel({ name: "judge", servedName: "judge", endpoint })),
+      });
+      const v = await judgeBothOrders(failing, { ...pair, base: "x", cand: "y" });
+      expect(v.result).toBe("failed");
+      expect(v.consistent).toBeNull();
+      expect(v.orders).toHaveLength(1);
+      expect(v.orders[0]).toMatchObject({ kind: "error", errorClass: "server" });
+      expect(v.reason).toMatch(
+        new RegExp(
+          `^judge "judge" \\(${endpoint.replace(/[.]/g, "\\.")}\\) call failed: .*HTTP 503.*overloaded`,
+        ),
+      );
+      expect(down.requests).toHaveLength(1);
+    } finally {
+      await down.close();
+    }
   });
 });

@@ -118,6 +118,18 @@ export function sendJson(
   res.end(JSON.stringify(body));
 }
 
+/** A chat completion whose one choice says `content`, as vLLM answers. */
+export function sendCompletion(res: StubResponse, content: string): void {
+  sendJson(res, 200, {
+    id: "cmpl-1",
+    object: "chat.completion",
+    created: 0,
+    model: "stub",
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+  });
+}
+
 /** Drops the connection without an answer (HTTP/1.1 socket destroy, HTTP/2 stream reset). */
 export function resetConnection(res: StubResponse): void {
   if ("stream" in res) {

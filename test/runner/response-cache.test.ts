@@ -120,6 +120,13 @@ describe("cache identity", () => {
     expect(cacheIdentityFor(model, { viaGateway: true })).not.toBe(id);
     expect(cacheIdentityFor(model, { simulated: true })).not.toBe(id);
   });
+  it("keeps answers of one simulator profile from another's", () => {
+    const defaults = cacheIdentityFor(model, { simulated: true });
+    const one = cacheIdentityFor(model, { simulated: "profile:1111" });
+    expect(one).not.toBe(defaults);
+    expect(cacheIdentityFor(model, { simulated: "profile:2222" })).not.toBe(one);
+    expect(cacheIdentityFor(model, { simulated: "profile:1111" })).toBe(one);
+  });
 });
 
 describe("response cache", () => {

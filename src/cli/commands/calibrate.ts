@@ -97,7 +97,9 @@ export const calibrateCommand: Command = {
           cwd: io.cwd,
           ...(values["cache-dir"] ? { dir: values["cache-dir"] } : {}),
         },
-        ...(simulated ? { reachModel: simulated.reachModel } : {}),
+        ...(simulated
+          ? { reachModel: simulated.reachModel, simulation: simulated.simulation }
+          : {}),
       });
     } finally {
       await simulated?.simulator.close();

@@ -1,13 +1,21 @@
 import { relative, resolve } from "node:path";
 import { ExitCode, UserError } from "../../core/errors.js";
-import { loadRunFolder, renderCompareTable, writeCompareReports } from "../../reports/index.js";
+import { escapeControl } from "../../core/terminal-text.js";
+import {
+  loadRunFolder,
+  renderCompareTable,
+  renderPairwiseSummary,
+  writeCompareReports,
+} from "../../reports/index.js";
+import { checkCacheDir, DEFAULT_CACHE_DIR } from "../../runner/index.js";
 import { compareRuns, type RunComparison } from "../../scoring/index.js";
 import { type Command, parseCommandArgs } from "../command.js";
 import { addPairwiseJudging } from "../pairwise-judging.js";
 
 const usage = `evalgate compare BASE CAND --out DIR [--base-model NAME] [--cand-model NAME]
                  [--features a,b] [--tolerance POINTS] [--confidence C]
-                 [--pairwise [--config FILE] [--judge MODEL] [--simulate] [--simulate-profile FILE]]
+                 [--pairwise [--config FILE] [--judge MODEL] [--simulate] [--simulate-profile FILE]
+                             [--no-cache] [--cache-dir DIR]]
                  [--quiet]
 
   BASE, CAND                two run folders (evalgate run --out) over the same examples
@@ -24,9 +32,14 @@ const usage = `evalgate compare BASE CAND --out DIR [--base-model NAME] [--cand-
   --judge MODEL             judge model for --pairwise (a catalog name; default: the suite's judge)
   --simulate                --pairwise: the judge is answered by the built-in simulator
   --simulate-profile FILE   simulator profile for --simulate (e.g. a judge's pairwise_position_bias)
+  --no-cache                neither read nor write the response cache
+  --cache-dir DIR           response cache folder (default .evalgate-cache)
   --quiet                   print only the table
 
-exit codes: 0 no feature regressed, 1 a feature regressed beyond the tolerance, 2 bad input`;
+--pairwise judge calls go through the same limits, retries and response cache as evalgate run's.
+
+exit codes: 0 no feature regressed, 1 a feature regressed beyond the tolerance, 2 bad input,
+3 --pairwise judged no pair of a feature because its judge calls failed`;
 
 const options = {
   out: { type: "string" },
@@ -40,6 +53,8 @@ const options = {
   judge: { type: "string" },
   simulate: { type: "boolean" },
   "simulate-profile": { type: "string" },
+  "no-cache": { type: "boolean" },
+  "cache-dir": { type: "string" },
   quiet: { type: "boolean" },
 } as const;
 
@@ -75,6 +90,25 @@ export function comparisonConclusion(comparison: RunComparison): string {
     .join(", ")}`;
 }
 
+/**
+ * When a feature got no pairwise verdict at all because its judge calls failed (the endpoint
+ * is down, every call answered 503), the comparison is incomplete: exit 3, as `run` does when
+ * a judge cannot be reached, with the judge, its endpoint and what to do.
+ */
+function unjudgeableMessage(
+  comparison: RunComparison,
+  rel: string,
+  noCache: boolean,
+): string | undefined {
+  const lost = comparison.features.filter(
+    (f) => f.pairwise && f.pairwise.judged === 0 && f.pairwise.failed > 0,
+  );
+  if (lost.length === 0) return undefined;
+  const first = lost[0]!.pairwise!.unjudged.find((u) => u.outcome === "failed")!;
+  const replay = noCache ? "" : " (judge answers that succeeded are replayed from the cache)";
+  return `evalgate compare: --pairwise judged no pair of ${lost.map((f) => f.feature).join(", ")}: the judge calls failed after retries (first: ${escapeControl(first.reason)}); ${rel}/compare.md has the comparison without those verdicts. Fix the judge endpoint, then run the comparison again${replay}\n`;
+}
+
 export const compareCommand: Command = {
   name: "compare",
   summary: "pair two runs example by example: did the candidate model regress, how sure, where",
@@ -92,7 +126,15 @@ export const compareCommand: Command = {
       );
     }
     if (!values.out) throw new UserError(`--out DIR is required\nusage: ${usage.split("\n\n")[0]}`);
-    for (const flag of ["config", "judge", "simulate", "simulate-profile"] as const) {
+    const pairwiseOnly = [
+      "config",
+      "judge",
+      "simulate",
+      "simulate-profile",
+      "no-cache",
+      "cache-dir",
+    ] as const;
+    for (const flag of pairwiseOnly) {
       if (values[flag] !== undefined && !values.pairwise) {
         throw new UserError(
           `--${flag} only applies with --pairwise; add --pairwise or drop --${flag}`,
@@ -119,7 +161,15 @@ export const compareCommand: Command = {
       },
     );
     if (values.pairwise) {
+      const cache = {
+        enabled: values["no-cache"] !== true,
+        cwd: io.cwd,
+        ...(values["cache-dir"] ? { dir: values["cache-dir"] } : {}),
+      };
+      // A bad --cache-dir is a usage error before any judge call.
+      if (cache.enabled) checkCacheDir(resolve(io.cwd, cache.dir ?? DEFAULT_CACHE_DIR));
       await addPairwiseJudging(comparison, base, cand, {
+        cache,
         cwd: io.cwd,
         env: io.env,
         ...(values.config ? { config: values.config } : {}),
@@ -132,11 +182,18 @@ export const compareCommand: Command = {
     const outDir = resolve(io.cwd, values.out);
     await writeCompareReports(outDir, comparison);
     io.out(renderCompareTable(comparison));
+    const rel = relative(io.cwd, outDir) || ".";
     if (!values.quiet) {
-      const rel = relative(io.cwd, outDir) || ".";
       io.out(
         `\n${comparisonConclusion(comparison)}\nreport: ${rel}/compare.md · ${rel}/compare.html · ${rel}/compare.json\n`,
       );
+      const pairwise = renderPairwiseSummary(comparison);
+      if (pairwise) io.out(`${pairwise}`);
+    }
+    const unjudged = unjudgeableMessage(comparison, rel, values["no-cache"] === true);
+    if (unjudged) {
+      io.err(unjudged);
+      return ExitCode.incomplete;
     }
     return comparison.regressed ? ExitCode.gateFailed : ExitCode.ok;
   },

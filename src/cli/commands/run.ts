@@ -184,7 +184,7 @@ export async function executeRun(
     const calibration = await calibratePlan(plan, {
       env: simulated?.env ?? io.env,
       cache,
-      ...(simulated ? { reachModel: simulated.reachModel } : {}),
+      ...(simulated ? { reachModel: simulated.reachModel, simulation: simulated.simulation } : {}),
     });
     for (const line of calibration) io.err(`evalgate: calibration: ${line}\n`);
     const {
@@ -203,7 +203,11 @@ export async function executeRun(
       ...(mode.retryErrors ? { retryErrors: true } : {}),
       env: simulated?.env ?? io.env,
       ...(simulated
-        ? { reachModel: simulated.reachModel, gatewayUrl: simulated.simulator.url }
+        ? {
+            reachModel: simulated.reachModel,
+            simulation: simulated.simulation,
+            gatewayUrl: simulated.simulator.url,
+          }
         : {}),
       signal: stop.signal,
       onProgress: (p) => progress.update(p),
