@@ -7,8 +7,11 @@
  *
  * Only the results of an unbroken prefix of the random order are folded in, in order:
  * calls finish out of order (a slow answer may be a bad one), and the guarantee needs the
- * outcomes seen in the order the randomisation fixed. A few examples per pair run at once
- * (`window`), so stopping wastes at most that many.
+ * outcomes seen in the order the randomisation fixed. A pair is sent at most `window`
+ * examples past its folded prefix, so a stop decided on the prefix's n-th example has sent
+ * examples up to n − 1 + window; those are always completed and the rest skipped, so which
+ * cells an adaptive run sends depends on the seed and the results, never on timing (a
+ * resumed run ends in the same records), and a stop wastes at most window − 1 examples.
  */
 import type { AdaptiveStop, CatalogModel, CellRecord, Example } from "../core/types.js";
 import { cellIdentityOf, makeCell, type PlannedCell } from "./plan-cells.js";
@@ -42,8 +45,6 @@ interface PairProgress {
   /** Examples folded in (an unbroken prefix of the order), and their passes. */
   prefix: number;
   passed: number;
-  /** Examples this session sent that have not all their records yet. */
-  running: Set<number>;
   /** Examples at or after the prefix with some records. */
   pending: Map<number, PendingExample>;
   stop: AdaptiveStop | undefined;
@@ -91,7 +92,6 @@ export class AdaptiveSchedule {
         cursor: 0,
         prefix: 0,
         passed: 0,
-        running: new Set(),
         pending: new Map(),
         stop: undefined,
         runsInFull: pair.verdictPolicy !== "point",
@@ -125,7 +125,6 @@ export class AdaptiveSchedule {
     pending.records++;
     if (record.status === "scored" && record.score !== undefined) pending.scores.push(record.score);
     else pending.broken = true;
-    if (pending.records >= this.options.repeats) progress.running.delete(index);
     this.fold(progress);
     this.wake();
   }
@@ -174,8 +173,8 @@ export class AdaptiveSchedule {
 
   /**
    * Every planned cell not finished earlier, pairs taken in turn, each pair at most
-   * `window` examples ahead of its folded results. Cells of a stopped pair come out marked
-   * for `skipRecordFor`. Ends early when `signal` aborts.
+   * `window` examples ahead of its folded results. Cells of a stopped pair past that window
+   * come out marked for `skipRecordFor`. Ends early when `signal` aborts.
    */
   async *cells(signal?: AbortSignal): AsyncGenerator<PlannedCell> {
     const onAbort = () => this.wake();
@@ -189,7 +188,8 @@ export class AdaptiveSchedule {
         for (const progress of this.pairs.values()) {
           if (progress.cursor >= progress.examples.length) continue;
           unfinished = true;
-          if (progress.stop === undefined && progress.running.size >= progress.window) continue;
+          const ahead = progress.cursor - progress.prefix;
+          if (progress.stop === undefined && ahead >= progress.window) continue;
           const index = progress.cursor++;
           moved = true;
           const example = progress.examples[index]!;
@@ -200,11 +200,12 @@ export class AdaptiveSchedule {
             if (!finished.has(cell.cellId)) cells.push(cell);
           }
           if (cells.length === 0) continue;
-          // An example an earlier session started is finished, never cut off half-repeated.
+          // An example an earlier session started is finished, never cut off half-repeated;
+          // one inside the window at the stop was (or may have been) sent before it: sent.
           const started = cells.length < repeats || progress.pending.has(index);
-          const stop = started ? undefined : progress.stop;
-          if (stop) for (const cell of cells) this.skips.set(cell, stop);
-          else progress.running.add(index);
+          const stop = progress.stop;
+          const sent = started || !stop || index < stop.afterExamples - 1 + progress.window;
+          if (!sent) for (const cell of cells) this.skips.set(cell, stop);
           for (const cell of cells) yield cell;
         }
         if (!unfinished) return;
