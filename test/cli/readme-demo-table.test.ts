@@ -5,19 +5,15 @@
  * the request is about), so the test takes seconds rather than a minute. The table must
  * equal the README's, row for row.
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
 import { readmeBlocks } from "../support/readme-blocks.js";
 import {
   BUNDLED_CONFIG,
-  CONFIG_DIR,
   runInProcess,
   STACK_FRAME,
   type TempDir,
   tempDir,
-  writeText,
+  zeroLatencyProfile,
 } from "./run-test-support.js";
 
 const ROW = /^(code_generations|duo_chat_\w+|generate_commit_message)\s/;
@@ -27,11 +23,7 @@ let out = "";
 let code = -1;
 beforeAll(async () => {
   temp = await tempDir();
-  const profile = parse(await readFile(join(CONFIG_DIR, "simulator-profile.yaml"), "utf8"));
-  for (const entry of [profile.defaults, ...Object.values(profile.models ?? {})]) {
-    Object.assign(entry as object, { latency_ms: 0, jitter_ms: 0 });
-  }
-  const file = await writeText(temp.path("profile.yaml"), stringify(profile));
+  const file = await zeroLatencyProfile(temp.path("profile.yaml"));
   const r = await runInProcess(
     ["run", "--config", BUNDLED_CONFIG, "--simulate-profile", file, "--no-cache", "--out", "demo"],
     temp.dir,
