@@ -83,15 +83,45 @@ export function checkCode(response: string, language: string): CodeCheckResult {
   const parser = parserFor(wanted);
   if (parser === undefined) return { kind: "no_parser", language: wanted || "(none)" };
   const canonical = ALIASES[wanted.toLowerCase()]!;
+  let code = block.code;
+  let errorAt = firstError(parser, code);
+  if (errorAt !== undefined && canonical !== "python") {
+    const blanked = withoutExportBeforeClass(code);
+    if (blanked !== undefined) {
+      code = blanked;
+      errorAt = firstError(parser, code);
+    }
+  }
+  if (errorAt === undefined) return { kind: "parses", language: canonical };
+  const line = code.slice(0, errorAt).split("\n").length;
+  return { kind: "syntax_error", language: canonical, line };
+}
+
+function firstError(parser: Parser, code: string): number | undefined {
   let errorAt: number | undefined;
-  parser.parse(block.code).iterate({
+  parser.parse(code).iterate({
     enter(node) {
       if (errorAt !== undefined) return false;
       if (node.type.isError) errorAt = node.from;
       return undefined;
     },
   });
-  if (errorAt === undefined) return { kind: "parses", language: canonical };
-  const line = block.code.slice(0, errorAt).split("\n").length;
-  return { kind: "syntax_error", language: canonical, line };
+  return errorAt;
+}
+
+/** `export` or `export default` right before a (possibly abstract) class. */
+const EXPORTED_CLASS = /(^|[\s;}])(export\s+(?:default\s+)?)(?=(?:abstract\s+)?class\b)/g;
+
+/**
+ * Decorators written before `export` (`@Component({…}) export class …`, as Angular and
+ * NestJS code has it) are valid TypeScript and allowed by the TC39 decorators proposal, but
+ * Lezer's grammar takes decorators only after `export`. The code is parsed again with those
+ * `export` keywords blanked (same length, so lines and columns stay where they were).
+ */
+function withoutExportBeforeClass(code: string): string | undefined {
+  if (!/^[ \t]*@/m.test(code)) return undefined;
+  const blanked = code.replace(EXPORTED_CLASS, (_m, before: string, keyword: string) => {
+    return before + keyword.replace(/\S/g, " ");
+  });
+  return blanked === code ? undefined : blanked;
 }

@@ -24,6 +24,12 @@ describe("code_check", () => {
     ["```python\ndef f(x)\n    return x\n```", "syntax_error"],
     ["```js\nconst a = [1, 2;\n```", "syntax_error"],
     ["```typescript\nconst a: number = 1;\ninterface X { b: string }\n```", "parses"],
+    // Decorators before `export` (Angular, NestJS): valid TypeScript, which Lezer's grammar
+    // alone rejects.
+    ["```ts\n@Component({\n  selector: 'x',\n})\nexport class A {}\n```", "parses"],
+    ["```typescript\n@Injectable()\nexport default abstract class B {}\n```", "parses"],
+    ["```ts\n@Component({})\nexport class A { x = }\n```", "syntax_error"],
+    ["```js\nexport class A {\n```", "syntax_error"],
     ["```go\nfunc main() {}\n```", "no_parser"],
     ["just prose", "no_code_block"],
   ])("%j → %s", (response, kind) => {
@@ -35,6 +41,11 @@ describe("code_check", () => {
       kind: "syntax_error",
       language: "python",
       line: 2,
+    });
+    expect(checkCode("```ts\n@Dec()\nexport class A {\n  m( {}\n}\n```", "from_fence")).toEqual({
+      kind: "syntax_error",
+      language: "typescript",
+      line: 4,
     });
     const check = createCheckScorer({ kind: "code_check", language: "from_fence" });
     expect(await check(input("```rust\nfn main() {}\n```"))).toEqual({
