@@ -6,6 +6,7 @@
 import PQueue from "p-queue";
 import type { CatalogModel, ModelLimits, ModelRequest, ModelResponse } from "../core/types.js";
 import { abortReason } from "./abort-signals.js";
+import { sharedSendBatch } from "./send-batch.js";
 import { TokenBucket } from "./token-bucket.js";
 
 /**
@@ -142,13 +143,16 @@ export class EndpointQueue {
     estimate: number,
     signal: AbortSignal | undefined,
   ): Promise<ModelResponse> {
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
-    // Queued before the breaker opened: still not sent.
-    if (this.downBecause !== undefined) return Promise.resolve(this.downResponse());
-    const startNumber = ++this.started;
-    return call().then((response) => {
-      this.observe(response, startNumber, estimate);
-      return response;
+    // The call is sent with the others that got a slot in this turn of the event loop.
+    return sharedSendBatch.later(() => {
+      if (signal?.aborted) return Promise.reject(abortReason(signal));
+      // Queued before the breaker opened: still not sent.
+      if (this.downBecause !== undefined) return Promise.resolve(this.downResponse());
+      const startNumber = ++this.started;
+      return call().then((response) => {
+        this.observe(response, startNumber, estimate);
+        return response;
+      });
     });
   }
 

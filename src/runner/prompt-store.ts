@@ -12,7 +12,7 @@ import { closeSync, existsSync, openSync, writeSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { RunIncompleteError, UserError } from "../core/errors.js";
-import { contentHash } from "../core/hashing.js";
+import { contentHash, sha256Hex } from "../core/hashing.js";
 import type { ChatMessage } from "../core/types.js";
 import { forEachJsonlLine, truncateTornTail } from "./journal.js";
 
@@ -27,9 +27,35 @@ export interface StoredPrompt {
   messages: ChatMessage[];
 }
 
-/** The hash a record's `promptHash` holds for these messages. */
+/** The hash a record's `promptHash` holds for these messages: `contentHash(messages)`. */
 export function promptHashOf(messages: readonly ChatMessage[]): string {
-  return contentHash(messages);
+  const text = plainMessagesJson(messages);
+  return text === undefined ? contentHash(messages) : sha256Hex(text).slice(0, 16);
+}
+
+/**
+ * stableStringify(messages) for the usual messages, plain `{role, content}` string pairs,
+ * written directly: every cell hashes its prompt, and the generic walk (keys listed,
+ * filtered, sorted and joined per object) was a visible share of a cell's allocations.
+ * Anything else (another key, a non-string value) is left to stableStringify: undefined.
+ */
+function plainMessagesJson(messages: readonly ChatMessage[]): string | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  let text = "[";
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as unknown as Record<string, unknown>;
+    if (message === null || typeof message !== "object" || Array.isArray(message)) return undefined;
+    let keys = 0;
+    for (const key in message) {
+      if (!Object.hasOwn(message, key)) return undefined;
+      keys++;
+    }
+    const { role, content } = message;
+    if (keys !== 2 || typeof role !== "string" || typeof content !== "string") return undefined;
+    // Keys in sorted order, as stableStringify writes them.
+    text += `${i === 0 ? "" : ","}{"content":${JSON.stringify(content)},"role":${JSON.stringify(role)}}`;
+  }
+  return `${text}]`;
 }
 
 /**

@@ -4,7 +4,14 @@
  */
 import { mkdir, readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mergePromptFiles, PromptStore, promptsPathIn } from "../../src/runner/index.js";
+import { contentHash } from "../../src/core/hashing.js";
+import type { ChatMessage } from "../../src/core/types.js";
+import {
+  mergePromptFiles,
+  PromptStore,
+  promptHashOf,
+  promptsPathIn,
+} from "../../src/runner/index.js";
 import { type TempDir, tempDir } from "../cli/run-test-support.js";
 
 let temp: TempDir;
@@ -45,5 +52,25 @@ describe("PromptStore", () => {
     const merged = await hashesIn(promptsPathIn(out));
     expect(merged).toHaveLength(5);
     expect(new Set(merged).size).toBe(5);
+  });
+
+  it("hashes messages as contentHash does, so records of earlier runs keep their hashes", () => {
+    const samples: unknown[][] = [
+      [],
+      [{ role: "user", content: "Explain this code:\ndef f(x):\n    return x" }],
+      [
+        { content: 'You grade "answers" \u2014 strictly.\t<b>', role: "system" },
+        { role: "user", content: "caf\u00e9 \ud83d\ude00 \u0000 \\ end" },
+        { role: "assistant", content: "" },
+      ],
+      // Not plain pairs: another key, an undefined member, a non-string content.
+      [{ role: "user", content: "a", name: "n" }],
+      [{ role: "user", content: "a", name: undefined }],
+      [{ role: "user", content: 3 }],
+    ];
+    for (const messages of samples) {
+      expect(promptHashOf(messages as ChatMessage[])).toBe(contentHash(messages));
+    }
+    expect(promptHashOf([{ role: "user", content: "a" }])).toBe("5168bd634e48454d");
   });
 });
