@@ -3,7 +3,14 @@
  * For each example: openai SDK chat completion to the model, then to the judge with the
  * judge prompt the harness would send (same messages, same parameters), from a plain promise
  * pool. No cache, journal, queues, retries, templates or records.
+ *
+ * With `batchSends`, each call waits for the end of the event-loop turn before it is sent
+ * (`setImmediate`), so the calls that became ready in one turn go out together — what the
+ * harness's endpoint queues do (src/runner/send-batch.ts). It is the fair ideal for the
+ * harness's own overhead: the plain loop pays a wakeup of the server per lone send, which
+ * batching saves, and a bare loop could batch too.
  */
+import { setImmediate as endOfTurn } from "node:timers/promises";
 import OpenAI from "openai";
 import {
   exampleAt,
@@ -25,7 +32,9 @@ export async function runBareLoop(
   simulatorUrl: string,
   examples: number,
   concurrency: number,
+  options: { batchSends?: boolean } = {},
 ): Promise<BareLoopRun> {
+  const batch = options.batchSends === true;
   const sdk = new OpenAI({
     apiKey: "bench",
     baseURL: `${simulatorUrl}/v1`,
@@ -43,6 +52,7 @@ export async function runBareLoop(
       const { code, reference } = inputs[i]!;
       const user = userMessageFor(code);
       try {
+        if (batch) await endOfTurn();
         const answer = await sdk.chat.completions.create({
           model: MODEL,
           messages: [
@@ -53,6 +63,7 @@ export async function runBareLoop(
           max_tokens: 256,
         });
         const response = answer.choices[0]?.message.content ?? "";
+        if (batch) await endOfTurn();
         const grade = await sdk.chat.completions.create({
           model: JUDGE,
           messages: [
