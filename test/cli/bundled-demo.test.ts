@@ -4,9 +4,11 @@
  * test builds its own configuration and is unaffected by edits to config/.
  */
 import { existsSync, readlinkSync } from "node:fs";
-import { readdir, symlink } from "node:fs/promises";
+import { readdir, readFile, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { judgedCriteria, loadEvaluators } from "../../src/judges/index.js";
 import {
   BUNDLED_CONFIG,
   CONFIG_DIR,
@@ -114,5 +116,43 @@ describe("npm start (run --simulate on the default suite)", () => {
     const report = await run(["report"]);
     expect(report.code).toBe(0);
     expect(report.out).toMatch(/^code_generations\s+mistral-7b-vllm/m);
+  });
+});
+
+describe("the bundled evaluators", () => {
+  it("grade every bundled feature on criteria with a description of each grade 1–4", async () => {
+    const features = parse(await readFile(join(CONFIG_DIR, "features.yaml"), "utf8")) as {
+      features: { id: string; evaluator?: string }[];
+    };
+    const evaluators = await loadEvaluators(join(ROOT, "evaluators"));
+    const criteriaOf: Record<string, string[]> = {};
+    for (const settings of features.features) {
+      const feature = settings.id;
+      if (settings.evaluator === undefined) continue;
+      const evaluator = evaluators.get(settings.evaluator);
+      expect(evaluator, `${feature}: evaluator ${settings.evaluator}`).toBeDefined();
+      expect(evaluator!.scale).toEqual([1, 2, 3, 4]);
+      const judged = judgedCriteria(evaluator!);
+      expect(judged.length, feature).toBeGreaterThan(0);
+      for (const c of judged) {
+        for (const grade of [1, 2, 3, 4] as const) {
+          expect(
+            c.levels?.[grade]?.trim().length ?? 0,
+            `${feature} ${c.name} ${grade}`,
+          ).toBeGreaterThan(10);
+        }
+      }
+      criteriaOf[feature] = judged.map((c) => c.name);
+    }
+    // Chat features: correctness, comprehensiveness, readability; code features: correctness
+    // and code quality (issue 9).
+    expect(criteriaOf).toMatchObject({
+      code_generations: ["correctness", "code_quality"],
+      duo_chat_write_tests: ["correctness", "code_quality"],
+      duo_chat_explain_code: ["correctness", "comprehensiveness", "readability"],
+      duo_chat_documentation: ["correctness", "comprehensiveness", "readability"],
+      duo_chat_explain_vulnerability: ["correctness", "comprehensiveness", "readability"],
+      generate_commit_message: ["correctness", "comprehensiveness", "readability"],
+    });
   });
 });
