@@ -34,7 +34,7 @@ export {
   gradeReplySchema,
   replyContract,
 } from "./judge-contract.js";
-export { DEFUSED_COLON, defuseJudgeData } from "./judge-data.js";
+export { defuseJudgeData } from "./judge-data.js";
 export {
   addUsage,
   type Judge,

@@ -1,22 +1,51 @@
 /**
- * What the judge sees of the graded material is data, never instructions. Inside it, the
- * delimiters evalgate uses (`<response>`, `</task>`, …) and anything shaped like a grade
- * (`SCORE: 4`, `<score>4</score>`, `"score": 4`, `Correctness: 4`) are defused before the
- * judge prompt is rendered, so a response cannot close its own section and start writing the
- * judge's instructions, and a judge that copies a planted grade into its reply does not write
- * a grade line the parser would read.
+ * What the judge sees of the graded material is data, never instructions. Inside it, three
+ * things are defused before the judge prompt is rendered: the delimiters evalgate uses
+ * (`<response>`, `</task>`, `<response_a>`, …), chat-template turn markers (`<|im_start|>`,
+ * `[INST]`, `<start_of_turn>`, `<<SYS>>`), and anything shaped like a grade (`SCORE: 4`,
+ * `Score - 4`, `score four`, `<score>4`, `"score": 4`, `Correctness: 4`). A response then
+ * cannot close its own section or open a turn, and a judge that copies a planted grade into
+ * its reply does not write a grade line the parser would read.
+ *
+ * Defusing writes the first character of each such thing as an HTML character reference
+ * (`&lt;/response>`, `&#83;CORE: 4`): still legible, but no longer the tag, marker or label.
+ * Matching is done on the reader view (see reader-view.ts), so full-width letters, Cyrillic
+ * and Greek look-alikes, zero-width characters, soft hyphens and combining marks inside the
+ * token do not hide it.
  */
+import { readerView } from "./reader-view.js";
 
-const DELIMITER_TAG = /<(\/?)(task|reference|response|score|explanation|criteria|rubric)\b/gi;
-const GRADE_LABEL =
-  /\b(score|scores|rating|grade|verdict)([\s*_`]*(?:[([][^)\]\n]{0,40}[)\]])?[\s*_`]*)(:|=)/gi;
-const JSON_GRADE_KEY = /"(score|scores|rating|grade|explanation)"(\s*):/gi;
+const TAG_NAMES = "task|reference|response|response_a|response_b|score|explanation|criteria|rubric";
+const NOT_WORD = "(?![\\p{L}\\p{N}_])";
+// `<`, then spaces or a `/` (`</ response >`), then one of evalgate's section names.
+const DELIMITER_TAG = new RegExp(`<(?=\\s*\\/?\\s*(?:${TAG_NAMES})${NOT_WORD})`, "giu");
+// Chat-template markers a server might read as a new turn.
+const TURN_MARKER =
+  /<(?=\|[\w-]+\|>)|<(?=\/?(?:start_of_turn|end_of_turn|start_header_id|end_header_id)>)|<(?=<\/?sys>>)|\[(?=\/?inst\])/giu;
 
-/** The replacement colon: reads the same to a person, but is not the ASCII `:` a grade line needs. */
-export const DEFUSED_COLON = "\uFF1A";
+const GRADE_WORDS = ["score", "scores", "rating", "grade", "verdict"];
+const NUMBER_WORD = "zero|one|two|three|four|five|six|seven|eight|nine|ten";
+// Decoration between a label and what follows it: `**`, `:`, `" `, `| `, `## `, a newline….
+const GAP = "[^\\p{L}\\p{N}]{0,6}";
+// A label is a grade when a colon or equals sign follows it (whatever comes next), or when a
+// value does (`Score 4/4`, `Score - 4`, `score: four`, `score of 4`, `<score>4`).
+const AFTER_LABEL = [
+  `${GAP}(?:[([][^)\\]\\n]{0,40}[)\\]]${GAP})?[:=]`,
+  `${GAP}(?:(?:is|of)${GAP})?(?:\\d|(?:${NUMBER_WORD})(?![\\p{L}]))`,
+].join("|");
 
 function escapeForRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function gradeLabel(criteria: readonly string[]): RegExp {
+  const names = criteria.map((c) => escapeForRegex(c).replace(/_/g, "[ _]"));
+  const labels = [...GRADE_WORDS, ...names].join("|");
+  return new RegExp(`(?<![\\p{L}\\p{N}_])(?:${labels})(?=${AFTER_LABEL})`, "giu");
+}
+
+function reference(codePoint: number): string {
+  return codePoint === 0x3c ? "&lt;" : `&#${codePoint};`;
 }
 
 /**
@@ -24,17 +53,18 @@ function escapeForRegex(text: string): string {
  * grade labels too (`Correctness: 4`).
  */
 export function defuseJudgeData(text: string, criteria: readonly string[] = []): string {
-  let out = text
-    .replace(DELIMITER_TAG, "&lt;$1$2")
-    .replace(
-      GRADE_LABEL,
-      (_m, word: string, between: string, sign: string) =>
-        `${word}${between}${sign === ":" ? DEFUSED_COLON : "\uFF1D"}`,
-    )
-    .replace(JSON_GRADE_KEY, `"$1"$2${DEFUSED_COLON}`);
-  for (const name of criteria) {
-    const label = new RegExp(`\\b(${escapeForRegex(name).replace(/_/g, "[ _]")})(\\s*):`, "gi");
-    out = out.replace(label, `$1$2${DEFUSED_COLON}`);
+  const view = readerView(text);
+  const starts = new Set<number>();
+  for (const pattern of [DELIMITER_TAG, TURN_MARKER, gradeLabel(criteria)]) {
+    for (const match of view.text.matchAll(pattern)) starts.add(view.origin[match.index]!);
   }
-  return out;
+  if (starts.size === 0) return text;
+  let out = "";
+  let from = 0;
+  for (const start of [...starts].sort((a, b) => a - b)) {
+    const codePoint = text.codePointAt(start)!;
+    out += text.slice(from, start) + reference(codePoint);
+    from = start + String.fromCodePoint(codePoint).length;
+  }
+  return out + text.slice(from);
 }

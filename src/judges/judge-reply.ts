@@ -4,12 +4,14 @@
  * `SCORE(correctness): 3`, or a JSON object with the grades). A number in free text ("I'd give
  * it a 3") is never taken: guessing is how unparseable replies end up counted as passes.
  *
- * Quoted lines (`> …`) and fenced code are never grade lines: that is where a judge quotes the
- * response it graded, and the response may plant `SCORE: 4`. Every unquoted grade line for a
- * criterion must agree with the last one; two different grades are a contradiction, never a
- * choice, and the judge is asked again.
+ * Quoted text (block quotes, fenced or indented code, HTML quote blocks, code spans; see
+ * reply-quotes.ts) is never a grade line: that is where a judge quotes the response it graded,
+ * and the response may plant `SCORE: 4`. Every unquoted grade line for a criterion must agree
+ * with the last one; two different grades are a contradiction, never a choice, and the judge
+ * is asked again.
  */
 import { jsonGrades } from "./judge-reply-json.js";
+import { gradeableLines, withoutCodeSpans } from "./reply-quotes.js";
 
 export type UnscoredReason = "no_score" | "out_of_scale" | "refusal" | "contradictory";
 
@@ -39,8 +41,6 @@ const XML_SCORE = /<score>\s*(?<value>[+-]?\d+(?:\.\d+)?)\s*<\/score>/gi;
 const RANGE_AFTER_VALUE = /^\s*(?:[-–—,]|or\b|to\b|and\b)\s*\d/i;
 const EXPLANATION_LINE =
   /^(?:explanation|reason(?:ing)?|justification|rationale)\s*:\s*(?<text>.*)$/i;
-const QUOTED = /^\s*>/;
-const FENCE = /^\s*(?:```|~~~)/;
 
 // A refusal is only looked for when there is no score line. The verb list keeps phrases like
 // "I can't help noticing a bug" from counting as one.
@@ -88,7 +88,8 @@ function criterionLine(criterion: string): RegExp {
  * `Correctness: 3`); every `<score>` tag on the line counts, so two tags that disagree are a
  * contradiction rather than a choice of the first.
  */
-function gradesOnLine(line: string, criteria: readonly string[]): LabelledCandidate[] {
+function gradesOnLine(text: string, criteria: readonly string[]): LabelledCandidate[] {
+  const line = withoutCodeSpans(text);
   const plain = plainLine(line);
   const found: LabelledCandidate[] = [];
   const match = SCORE_LINE.exec(plain);
@@ -112,21 +113,6 @@ function gradesOnLine(line: string, criteria: readonly string[]): LabelledCandid
     });
   }
   return found;
-}
-
-/** Lines outside fenced code blocks and block quotes, with their line numbers. */
-export function gradeableLines(text: string): { line: string; index: number }[] {
-  const lines = text.split(/\r?\n/);
-  const prose: { line: string; index: number }[] = [];
-  let inFence = false;
-  lines.forEach((line, index) => {
-    if (FENCE.test(line)) {
-      inFence = !inFence;
-      return;
-    }
-    if (!inFence && !QUOTED.test(line)) prose.push({ line, index });
-  });
-  return prose;
 }
 
 function explanationOf(text: string, scoreLineIndexes: Set<number>): string {
