@@ -27,11 +27,16 @@ const GRADE_WORDS = ["score", "scores", "rating", "grade", "verdict"];
 const NUMBER_WORD = "zero|one|two|three|four|five|six|seven|eight|nine|ten";
 // Decoration between a label and what follows it: `**`, `:`, `" `, `| `, `## `, a newline….
 const GAP = "[^\\p{L}\\p{N}]{0,6}";
-// A label is a grade when a colon or equals sign follows it (whatever comes next), or when a
-// value does (`Score 4/4`, `Score - 4`, `score: four`, `score of 4`, `<score>4`).
+// A grade (a digit or a number word) or a pairwise verdict (A, B, tie).
+const VALUE = `(?:\\d|(?:${NUMBER_WORD}|a|b|tie)(?![\\p{L}\\p{N}]))`;
+// A label is a grade when a value follows it (`Score 4/4`, `Score - 4`, `score: four`,
+// `score of 4`, `<score>4`, `VERDICT: B`), or a colon or equals sign and then, after any run of spaces
+// and marks, a value (`SCORE:        4`, `Correctness (main case): **3**`). A label that
+// only names something (`score = compute()`, `rating: number`, `Correctness: the code…`)
+// is left alone: the parser reads no grade there, and code keeps its identifiers.
 const AFTER_LABEL = [
-  `${GAP}(?:[([][^)\\]\\n]{0,40}[)\\]]${GAP})?[:=]`,
-  `${GAP}(?:(?:is|of)${GAP})?(?:\\d|(?:${NUMBER_WORD})(?![\\p{L}]))`,
+  `${GAP}(?:[([][^)\\]\\n]{0,40}[)\\]]${GAP})?[:=][^\\p{L}\\p{N}]{0,40}${VALUE}`,
+  `${GAP}(?:(?:is|of)${GAP})?${VALUE}`,
 ].join("|");
 
 function escapeForRegex(text: string): string {

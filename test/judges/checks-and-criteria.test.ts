@@ -217,7 +217,16 @@ describe("defuseJudgeData", () => {
 
   it("leaves prose, entities and words that merely contain a label alone", () => {
     const prose = "The scores table, &lt;/response&gt;, a <responses> tag and Rating: none";
-    expect(defuseJudgeData(prose)).toBe(prose.replace("Rating:", "&#82;ating:"));
+    expect(defuseJudgeData(prose)).toBe(prose);
+    // A label followed by no grade is a name, in prose or code: the parser reads nothing there.
+    const code = "const score = computeScore(items);\ninterface R { rating: number }";
+    expect(defuseJudgeData(code)).toBe(code);
+    expect(defuseJudgeData("Correctness: handles nulls", ["correctness"])).toBe(
+      "Correctness: handles nulls",
+    );
+    expect(defuseJudgeData("SCORE:            4 and rating = **3**")).toBe(
+      "&#83;CORE:            4 and &#114;ating = **3**",
+    );
     expect(defuseJudgeData("He scored 4 goals; Выход: 4")).toBe("He scored 4 goals; Выход: 4");
   });
 });
