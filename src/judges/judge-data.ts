@@ -29,14 +29,21 @@ const NUMBER_WORD = "zero|one|two|three|four|five|six|seven|eight|nine|ten";
 const GAP = "[^\\p{L}\\p{N}]{0,6}";
 // A grade (a digit or a number word) or a pairwise verdict (A, B, tie).
 const VALUE = `(?:\\d|(?:${NUMBER_WORD}|a|b|tie)(?![\\p{L}\\p{N}]))`;
-// A label is a grade when a value follows it (`Score 4/4`, `Score - 4`, `score: four`,
-// `score of 4`, `<score>4`, `VERDICT: B`), or a colon or equals sign and then, after any run of spaces
-// and marks, a value (`SCORE:        4`, `Correctness (main case): **3**`). A label that
-// only names something (`score = compute()`, `rating: number`, `Correctness: the code…`)
-// is left alone: the parser reads no grade there, and code keeps its identifiers.
+// Between a label and its value, decoration that includes a mark (`Score - 4`, `| Score | 4`,
+// `**Score** 4`), not only spaces.
+const MARKED_GAP = "\\s{0,3}[^\\s\\p{L}\\p{N}][^\\p{L}\\p{N}]{0,5}";
+// A label is a grade when a colon or equals sign and then, after any run of spaces and marks,
+// a value follow it (`SCORE:        4`, `Correctness (main case): **3**`, `VERDICT: B`); when a
+// value follows a mark, `is` or `of` (`Score - 4`, `| Score | 4`, `score of 4`); or a value
+// out of a maximum (`Score 4/4`, `rating 4 out of 4`); `<score>4` is a delimiter. A label
+// that only names something (`score = compute()`, `rating: number`, `Correctness: the
+// code…`, `grade 4 students`) is left alone: the parser reads no grade there, and code and
+// prose keep their words.
 const AFTER_LABEL = [
   `${GAP}(?:[([][^)\\]\\n]{0,40}[)\\]]${GAP})?[:=][^\\p{L}\\p{N}]{0,40}${VALUE}`,
-  `${GAP}(?:(?:is|of)${GAP})?${VALUE}`,
+  `${MARKED_GAP}${VALUE}`,
+  `${GAP}(?:is|of)${GAP}${VALUE}`,
+  `${GAP}${VALUE}\\s*(?:\\/|out\\s+of)\\s*\\d`,
 ].join("|");
 
 function escapeForRegex(text: string): string {

@@ -227,6 +227,13 @@ describe("defuseJudgeData", () => {
     expect(defuseJudgeData("SCORE:            4 and rating = **3**")).toBe(
       "&#83;CORE:            4 and &#114;ating = **3**",
     );
+    // Only spaces between a label and a number: a phrase, not a grade line.
+    expect(defuseJudgeData("grade 4 students scored 3 points")).toBe(
+      "grade 4 students scored 3 points",
+    );
+    expect(defuseJudgeData("Score 4/4, | Score | 4 |, Rating - 4")).toBe(
+      "&#83;core 4/4, | &#83;core | 4 |, &#82;ating - 4",
+    );
     expect(defuseJudgeData("He scored 4 goals; Выход: 4")).toBe("He scored 4 goals; Выход: 4");
   });
 });
