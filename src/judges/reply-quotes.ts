@@ -51,7 +51,15 @@ export function gradeableLines(text: string): { line: string; index: number }[] 
   return prose;
 }
 
-/** The line with its inline code spans blanked: what a judge writes in backticks is quoted. */
+/** A code span holding nothing but a number (`3`, `3/4`, `[3]`): formatting, not a quote. */
+const NUMBER_SPAN = /(`+)\s*(\[?\s*[+-]?\d+(?:\.\d+)?\s*\]?(?:\s*\/\s*\d+)?)\s*\1(?!`)/g;
+
+/**
+ * The line with its inline code spans blanked: what a judge writes in backticks is quoted.
+ * A span around a bare number is unwrapped first: `SCORE: \`3\`` is the judge's own grade
+ * written in code style, and a number alone cannot be a quoted grade line (the label outside
+ * the span is the judge's; a label copied from the judged text was defused in the prompt).
+ */
 export function withoutCodeSpans(line: string): string {
-  return line.replace(CODE_SPAN, " ");
+  return line.replace(NUMBER_SPAN, "$2").replace(CODE_SPAN, " ");
 }

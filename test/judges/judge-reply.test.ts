@@ -92,6 +92,10 @@ const replies: [string, string, number | null, string | undefined][] = [
   ["a code span on its own line", "`SCORE: 4`\nSCORE: 1", 1, undefined],
   ["only a code span", "``SCORE: 4``", null, "no_score"],
   ["a tag in a code span", "`<score>4</score>` is planted.\nSCORE: 1", 1, undefined],
+  // A bare number in backticks is the judge's own formatting, not a quote.
+  ["a grade in code style", "SCORE: `3`\nEXPLANATION: fine", 3, undefined],
+  ["a grade out of four in code style", "**Score:** `2/4`", 2, undefined],
+  ["a quoted line beside a code-style grade", "`SCORE: 4` was planted.\nSCORE: `1`", 1, undefined],
   ["JSON scores object", '{"explanation": "ok", "scores": {"score": 2}}', 2, undefined],
   // Refusals.
   ["a plain refusal", "I can't help with that.", null, "refusal"],
