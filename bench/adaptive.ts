@@ -30,7 +30,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adaptiveRuleFor } from "../src/cli/adaptive-rule.js";
 import { main } from "../src/cli/evalgate.js";
-import type { PlannedPair } from "../src/runner/index.js";
+import type { AdaptiveRule, PlannedPair } from "../src/runner/index.js";
 import { type MatrixEntry, seededRandom, verdictRegion } from "../src/scoring/index.js";
 
 // The AWS SDK's Node-version notice is not a result.
@@ -66,10 +66,24 @@ function tally(key: string): Tally {
   return t;
 }
 
+/**
+ * Examples an adaptive run completes on `outcomes` (0/1, in the run's random order): up to
+ * the example the rule settles on, plus the rest of the window that may already have been
+ * sent (the run's window, src/runner/adaptive-schedule.ts: ⌈N/50⌉ examples past the prefix).
+ */
+function examplesRun(outcomes: readonly number[], rule: AdaptiveRule): number {
+  const size = outcomes.length;
+  const window = Math.ceil(size / 50);
+  let passed = 0;
+  for (let n = 1; n < size; n++) {
+    passed += outcomes[n - 1]!;
+    if (n >= 5 && rule.settle(pair, passed, n, size)) return Math.min(size, n + window - 1);
+  }
+  return size;
+}
+
 const started = Date.now();
 for (const size of SIZES) {
-  // The run's window (src/runner/run-suite.ts): ceil(N/50) examples of a pair in flight.
-  const window = Math.ceil(size / 50);
   for (const rate of RATES) {
     for (let seed = 1; seed <= SEEDS; seed++) {
       const random = seededRandom(seed * 7919 + Math.round(rate * 1000) + size * 13);
@@ -85,17 +99,11 @@ for (const size of SIZES) {
         "bench",
       );
       const fullRate = outcomes.reduce((s: number, o) => s + o, 0) / size;
-      let passed = 0;
-      let stopAt = size;
-      for (let n = 1; n <= size; n++) {
-        passed += Number(order[n - 1]!.reference);
-        if (n >= 5 && n < size && rule.settle(pair, passed, n, size)) {
-          stopAt = n;
-          break;
-        }
-      }
       // Examples already in flight when the stop came still finish and count.
-      const ran = Math.min(size, stopAt + (stopAt < size ? window - 1 : 0));
+      const ran = examplesRun(
+        order.map((e) => Number(e.reference)),
+        rule,
+      );
       let ranPassed = 0;
       for (let i = 0; i < ran; i++) ranPassed += Number(order[i]!.reference);
       const flipped =
@@ -179,16 +187,10 @@ function replaySaved(outcomes: Map<string, Map<string, number>>, seed: number): 
       .map((id, line) => ({ id, inputs: {}, reference: undefined, source: { file: "", line } }));
     const order = rule.order(examples, feature!);
     const size = order.length;
-    const window = Math.ceil(size / 50);
-    let passed = 0;
-    let ran = size;
-    for (let n = 1; n < size; n++) {
-      passed += byExample.get(order[n - 1]!.id)!;
-      if (n >= 5 && rule.settle({ ...pair, minScored: 5 }, passed, n, size)) {
-        ran = Math.min(size, n + window - 1);
-        break;
-      }
-    }
+    const ran = examplesRun(
+      order.map((e) => byExample.get(e.id)!),
+      rule,
+    );
     total += size;
     used += ran;
   }
